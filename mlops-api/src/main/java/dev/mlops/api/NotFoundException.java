@@ -24,7 +24,18 @@ public class NotFoundException extends MlopsException {
      * @param name the name that was looked up
      */
     public NotFoundException(String kind, String name) {
-        super(kind + " '" + name + "' not found");
+        this(kind, name, "");
+    }
+
+    /**
+     * Creates an exception for a missing entity, with a hint at what exists.
+     *
+     * @param kind what kind of entity was looked up, e.g. {@code "model"}
+     * @param name the name that was looked up
+     * @param hint what the caller may use instead, e.g. {@code "known: a, b"}; empty for none
+     */
+    public NotFoundException(String kind, String name, String hint) {
+        super(kind + " '" + name + "' not found" + (hint.isEmpty() ? "" : "; " + hint));
         this.kind = kind;
         this.name = name;
     }

@@ -24,6 +24,8 @@ class MlopsExceptionTest {
         assertThat(missing).hasMessage("model 'movie-rater' not found");
         assertThat(missing.kind()).isEqualTo("model");
         assertThat(missing.name()).isEqualTo("movie-rater");
+        assertThat(new NotFoundException("event bus provider", "kafka", "on the class path: in-process"))
+                .hasMessage("event bus provider 'kafka' not found; on the class path: in-process");
         OperationTimeoutException timeout = new OperationTimeoutException("step 'train'", Duration.ofMinutes(10));
         assertThat(timeout).hasMessage("step 'train' timed out after PT10M");
         assertThat(timeout.timeout()).isEqualTo(Duration.ofMinutes(10));

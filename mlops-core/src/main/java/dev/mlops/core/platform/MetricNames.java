@@ -1,0 +1,66 @@
+package dev.mlops.core.platform;
+
+import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
+import java.util.regex.Pattern;
+
+/**
+ * The names and tags of every metric the SDK records with Micrometer. Names follow
+ * {@code mlops.<area>.<what>}, where the area is the package area ({@code event}, {@code pipeline},
+ * {@code feature}, {@code model}, {@code serving}, {@code monitor}...), in lowercase dotted form;
+ * Micrometer turns them into each backend's style ({@code mlops_event_published_total} in
+ * Prometheus). Tags have bounded values: names, types and outcomes, never ids.
+ *
+ * <pre>{@code
+ * Counter.builder(MetricNames.EVENT_PUBLISHED).tag(MetricNames.TAG_TYPE, event.type()).register(registry);
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class MetricNames {
+    /** The prefix of every SDK metric. */
+    public static final String PREFIX = "mlops.";
+    /** The pattern every SDK metric name matches. */
+    public static final String PATTERN = "mlops(\\.[a-z][a-z0-9_]*){2,}";
+
+    /** Counter: events accepted by a bus; tags {@link #TAG_BUS}, {@link #TAG_TYPE}. */
+    public static final String EVENT_PUBLISHED = "mlops.event.published";
+    /** Counter: events refused because a subscription's queue was full; tags bus, type. */
+    public static final String EVENT_REJECTED = "mlops.event.rejected";
+    /** Counter: events a listener handled without throwing; tags bus, type. */
+    public static final String EVENT_DELIVERED = "mlops.event.delivered";
+    /** Counter: events whose listener threw; tags bus, type, {@link #TAG_EXCEPTION}. */
+    public static final String EVENT_FAILED = "mlops.event.failed";
+    /** Counter: events dropped undelivered (unsubscribed, or left when the drain timed out); tag bus. */
+    public static final String EVENT_DROPPED = "mlops.event.dropped";
+    /** Gauge: events queued and not yet handled; tag bus. */
+    public static final String EVENT_PENDING = "mlops.event.pending";
+    /** Gauge: active subscriptions; tag bus. */
+    public static final String EVENT_SUBSCRIPTIONS = "mlops.event.subscriptions";
+
+    /** Tag: the name of the event bus. */
+    public static final String TAG_BUS = "bus";
+    /** Tag: the event type. */
+    public static final String TAG_TYPE = "type";
+    /** Tag: the simple class name of an exception. */
+    public static final String TAG_EXCEPTION = "exception";
+
+    private static final Pattern NAME = Pattern.compile(PATTERN);
+
+    private MetricNames() {
+    }
+
+    /**
+     * Checks that a metric name follows the convention.
+     *
+     * @param name the candidate name, e.g. {@code "mlops.serving.requests"}
+     * @return {@code name}
+     * @throws ValidationException if the name does not match {@link #PATTERN}
+     */
+    public static String check(@Nullable String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new ValidationException("metric name", "match " + PATTERN, name);
+        }
+        return name;
+    }
+}

@@ -1,0 +1,369 @@
+package dev.mlops.core.platform;
+
+import dev.mlops.api.Checks;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.Name;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.event.Event;
+import dev.mlops.api.event.EventBus;
+import dev.mlops.api.event.EventTypes;
+import dev.mlops.core.event.EventBusProvider;
+import dev.mlops.core.event.InProcessEventBusProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The object a host application holds: it composes the parts of the SDK (event bus, meter registry,
+ * clock, JSON codec; and, as the SDK grows, registry, feature store, serving) around one home
+ * directory. {@link #embedded(Path)} gives a working platform on files with no servers;
+ * {@link #builder()} lets each part be replaced.
+ *
+ * <p>Parts the platform creates, it closes in {@link #close()}. Parts the host passes in (an event
+ * bus, a meter registry) stay the host's: the platform uses them and leaves them open.
+ *
+ * <pre>{@code
+ * try (MlopsPlatform mlops = MlopsPlatform.embedded(Path.of(".mlops"))) {
+ *     mlops.eventBus().subscribe("dev.mlops.model.**", e -> log.info("{}", e));
+ *     mlops.eventBus().publish(mlops.newEvent("com.acme.ratings.arrived").data("rows", 3).build());
+ * }
+ *
+ * MlopsPlatform custom = MlopsPlatform.builder()
+ *         .name("movie-ratings")
+ *         .home(Path.of("/var/lib/movie-ratings"))
+ *         .meterRegistry(prometheusRegistry)
+ *         .eventBusProvider("kafka")
+ *         .property("kafka.bootstrap.servers", "broker:9092")
+ *         .build();
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class MlopsPlatform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MlopsPlatform.class);
+
+    private final PlatformContext context;
+    private final EventBus eventBus;
+    private final List<AutoCloseable> owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MlopsPlatform(PlatformContext context, EventBus eventBus, List<AutoCloseable> owned) {
+        this.context = context;
+        this.eventBus = eventBus;
+        this.owned = owned;
+    }
+
+    /**
+     * Starts a platform with every part embedded, on files under {@code home} (created if missing).
+     *
+     * @param home the home directory
+     * @return a running platform
+     * @throws ValidationException if {@code home} cannot be used as a writable directory
+     */
+    public static MlopsPlatform embedded(Path home) {
+        return builder().home(home).build();
+    }
+
+    /**
+     * Starts a platform whose parts can be replaced.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The platform name, used in event sources, thread names and metric tags.
+     *
+     * @return the name, {@code mlops} unless set
+     */
+    public String name() {
+        return context.name();
+    }
+
+    /**
+     * The home directory, absolute.
+     *
+     * @return the directory under which every embedded part keeps its files
+     */
+    public Path home() {
+        return context.home();
+    }
+
+    /**
+     * The clock every part reads time from.
+     *
+     * @return the clock
+     */
+    public Clock clock() {
+        return context.clock();
+    }
+
+    /**
+     * The event bus.
+     *
+     * @return the bus
+     */
+    public EventBus eventBus() {
+        return eventBus;
+    }
+
+    /**
+     * The meter registry every part records its metrics in.
+     *
+     * @return the registry
+     */
+    public MeterRegistry meterRegistry() {
+        return context.meterRegistry();
+    }
+
+    /**
+     * The JSON codec.
+     *
+     * @return the codec
+     */
+    public JsonCodec json() {
+        return context.json();
+    }
+
+    /**
+     * What the platform hands to providers: name, home, clock, registry, codec and properties.
+     *
+     * @return the context
+     */
+    public PlatformContext context() {
+        return context;
+    }
+
+    /**
+     * Starts an event from this platform: source {@code /platforms/<name>}, time from {@link #clock()}.
+     *
+     * @param type the event type, e.g. {@code "com.acme.ratings.arrived"}
+     * @return a builder to complete and {@link Event.Builder#build() build}
+     */
+    public Event.Builder newEvent(String type) {
+        return Event.builder(type).source("/platforms/" + name()).time(clock().instant());
+    }
+
+    /**
+     * Announces {@link EventTypes#PLATFORM_STOPPING}, then closes the parts the platform created
+     * (draining the event bus). Calling it again has no effect.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            eventBus.publish(newEvent(EventTypes.PLATFORM_STOPPING).subject(name()).build());
+        } catch (RuntimeException e) {
+            LOG.warn("Platform '{}': could not announce stopping: {}", name(), e.getMessage());
+        }
+        closeAll(owned);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Failed to close {}", parts.get(i), e);
+            }
+        }
+    }
+
+    /**
+     * Builds an {@link MlopsPlatform}; checks every setting before it creates anything.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private String name = "mlops";
+        private @Nullable Path home;
+        private Clock clock = Clock.systemUTC();
+        private @Nullable MeterRegistry meterRegistry;
+        private @Nullable EventBus eventBus;
+        private @Nullable String eventBusProvider;
+        private JsonCodec json = JsonCodec.create();
+        private final Map<String, String> properties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Names the platform.
+         *
+         * @param name a valid {@link Name}; default {@code mlops}
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Name.check("platform.name", name);
+            return this;
+        }
+
+        /**
+         * Sets the home directory; required. It is created at {@link #build()} if missing.
+         *
+         * @param home the directory
+         * @return this builder
+         */
+        public Builder home(Path home) {
+            this.home = Checks.notNull("platform.home", home);
+            return this;
+        }
+
+        /**
+         * Sets the clock every part reads time from.
+         *
+         * @param clock the clock; default {@link Clock#systemUTC()}
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Checks.notNull("platform.clock", clock);
+            return this;
+        }
+
+        /**
+         * Sets the meter registry; the host keeps owning it.
+         *
+         * @param registry e.g. a Prometheus registry; default a {@link SimpleMeterRegistry}
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Checks.notNull("platform.meterRegistry", registry);
+            return this;
+        }
+
+        /**
+         * Uses an event bus the host created; the host keeps owning it.
+         *
+         * @param bus the bus
+         * @return this builder
+         */
+        public Builder eventBus(EventBus bus) {
+            this.eventBus = Checks.notNull("platform.eventBus", bus);
+            return this;
+        }
+
+        /**
+         * Creates the event bus with the {@link EventBusProvider} of this name, found on the class path.
+         *
+         * @param provider e.g. {@code "kafka"}; default {@value InProcessEventBusProvider#NAME}
+         * @return this builder
+         */
+        public Builder eventBusProvider(String provider) {
+            this.eventBusProvider = Name.check("platform.eventBusProvider", provider);
+            return this;
+        }
+
+        /**
+         * Sets the JSON codec, e.g. one with tighter limits.
+         *
+         * @param json the codec; default {@link JsonCodec#create()}
+         * @return this builder
+         */
+        public Builder json(JsonCodec json) {
+            this.json = Checks.notNull("platform.json", json);
+            return this;
+        }
+
+        /**
+         * Sets a property for the providers, e.g. {@code event.threads}.
+         *
+         * @param key a non-blank key of at most 256 characters
+         * @param value the value
+         * @return this builder
+         */
+        public Builder property(String key, String value) {
+            Checks.text("platform.property key", key, 256);
+            properties.put(key, Checks.notNull("platform.property " + key, value));
+            return this;
+        }
+
+        /**
+         * Checks the settings, creates the home directory and the parts, and announces
+         * {@link EventTypes#PLATFORM_STARTED}. If anything fails, what was created is closed again.
+         *
+         * @return a running platform
+         * @throws ValidationException if a setting is missing or invalid
+         * @throws NotFoundException if the named event bus provider is not on the class path
+         * @throws ConflictException if both an event bus and a provider were set
+         */
+        public MlopsPlatform build() {
+            Checks.notNull("platform.home", home);
+            if (eventBus != null && eventBusProvider != null) {
+                throw new ConflictException("platform.eventBus and platform.eventBusProvider are both set ('"
+                        + eventBusProvider + "'); set one");
+            }
+            EventBusProvider provider = eventBus == null
+                    ? findProvider(eventBusProvider == null ? InProcessEventBusProvider.NAME : eventBusProvider)
+                    : null;
+            Path dir = prepareHome(home);
+            List<AutoCloseable> owned = new ArrayList<>();
+            try {
+                MeterRegistry registry = meterRegistry;
+                if (registry == null) {
+                    SimpleMeterRegistry simple = new SimpleMeterRegistry();
+                    owned.add(simple::close);
+                    registry = simple;
+                }
+                PlatformContext context = new PlatformContext(name, dir, clock, registry, json, properties);
+                EventBus bus = eventBus;
+                if (bus == null) {
+                    bus = provider.create(context);
+                    owned.add(bus);
+                }
+                MlopsPlatform platform = new MlopsPlatform(context, bus, owned);
+                bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
+                        .data("home", dir.toString()).build());
+                LOG.info("Platform '{}' started in {}", name, dir);
+                return platform;
+            } catch (RuntimeException e) {
+                closeAll(owned);
+                throw e;
+            }
+        }
+
+        private static EventBusProvider findProvider(String wanted) {
+            Map<String, EventBusProvider> found = new TreeMap<>();
+            for (EventBusProvider provider : ServiceLoader.load(EventBusProvider.class)) {
+                found.putIfAbsent(provider.name(), provider);
+            }
+            EventBusProvider provider = found.get(wanted);
+            if (provider == null) {
+                throw new NotFoundException("event bus provider", wanted,
+                        "on the class path: " + String.join(", ", found.keySet()));
+            }
+            return provider;
+        }
+
+        private static Path prepareHome(Path home) {
+            Path dir = home.toAbsolutePath().normalize();
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw ValidationException.withCause("platform.home", "platform.home must be a directory that"
+                        + " exists or can be created, was '" + dir + "' (" + e + ")", e);
+            }
+            if (!Files.isWritable(dir)) {
+                throw new ValidationException("platform.home", "be a writable directory", dir);
+            }
+            return dir;
+        }
+    }
+}

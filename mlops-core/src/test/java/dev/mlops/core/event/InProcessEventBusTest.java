@@ -58,8 +58,8 @@ class InProcessEventBusTest {
         assertThat(models).isEmpty();
         assertThat(meters.get(MetricNames.EVENT_PUBLISHED).tag("type", "dev.mlops.model.alias.changed").counter().count())
                 .isEqualTo(1.0);
-        assertThat(meters.get(MetricNames.EVENT_DELIVERED).tag("bus", "test").counters())
-                .mapToDouble(c -> c.count()).sum().isEqualTo(3.0);
+        assertThat(meters.get(MetricNames.EVENT_DELIVERED).tag("bus", "test").counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isEqualTo(3.0);
     }
 
     @Test

@@ -1,0 +1,45 @@
+package dev.mlops.testkit;
+
+import dev.mlops.api.event.Event;
+import org.assertj.core.api.Assertions;
+
+/**
+ * The AssertJ entry point for SDK types; it extends {@link Assertions}, so one static import gives
+ * both the SDK's and AssertJ's own {@code assertThat}.
+ *
+ * <pre>{@code
+ * import static dev.mlops.testkit.MlopsAssertions.assertThat;
+ *
+ * assertThat(events).hasPublished(EventTypes.PLATFORM_STARTED);
+ * assertThat(event).hasType("com.acme.ratings.arrived").hasData("rows", 3);
+ * assertThat(List.of(1, 2)).hasSize(2);   // plain AssertJ still works
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public class MlopsAssertions extends Assertions {
+
+    /** Only for subclasses that add entry points of their own. */
+    protected MlopsAssertions() {
+    }
+
+    /**
+     * Starts assertions on an event.
+     *
+     * @param actual the event
+     * @return the assertions
+     */
+    public static EventAssert assertThat(Event actual) {
+        return new EventAssert(actual);
+    }
+
+    /**
+     * Starts assertions on what a recording bus accepted.
+     *
+     * @param actual the bus
+     * @return the assertions
+     */
+    public static RecordingEventBusAssert assertThat(RecordingEventBus actual) {
+        return new RecordingEventBusAssert(actual);
+    }
+}

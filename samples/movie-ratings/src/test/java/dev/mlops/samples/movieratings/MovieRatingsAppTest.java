@@ -1,0 +1,28 @@
+package dev.mlops.samples.movieratings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MovieRatingsAppTest {
+
+    @Test
+    void publishesAndReceivesTheRatingsEventAndReportsIt(@TempDir Path home) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String report = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(ok).isTrue();
+        assertThat(report)
+                .contains("home       " + home.toAbsolutePath())
+                .contains("published  movies.ratings.arrived  subject=batch-0001  rows=6 users=3 movies=4 mean_stars=3.83")
+                .contains("received   movies.ratings.arrived  by subscription 'movies.ratings.*'")
+                .contains("mlops.event.published=3 mlops.event.delivered=1")
+                .endsWith("OK: published and received 1 ratings event." + System.lineSeparator());
+    }
+}

@@ -100,6 +100,7 @@ class InProcessEventBusTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void refusesAWholePublishWhenAnyMatchingQueueIsFull() throws Exception {
         try (InProcessEventBus small = InProcessEventBus.builder().queueCapacity(1).meterRegistry(meters).build()) {
             CountDownLatch release = new CountDownLatch(1);

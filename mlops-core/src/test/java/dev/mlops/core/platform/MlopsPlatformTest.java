@@ -53,6 +53,7 @@ class MlopsPlatformTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void announcesStartAndStopOnAHostBusAndLeavesItOpen() {
         SimpleMeterRegistry hostRegistry = new SimpleMeterRegistry();
         try (InProcessEventBus hostBus = InProcessEventBus.create()) {

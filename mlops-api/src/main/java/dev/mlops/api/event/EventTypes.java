@@ -29,6 +29,8 @@ public final class EventTypes {
     public static final String PIPELINE_RUN_FINISHED = "dev.mlops.pipeline.run.finished";
     /** A pipeline run ended with a failed step; subject: the run id. */
     public static final String PIPELINE_RUN_FAILED = "dev.mlops.pipeline.run.failed";
+    /** A pipeline run was cancelled; subject: the run id. */
+    public static final String PIPELINE_RUN_CANCELLED = "dev.mlops.pipeline.run.cancelled";
     /** A pipeline step succeeded; subject: the run id. */
     public static final String PIPELINE_STEP_FINISHED = "dev.mlops.pipeline.step.finished";
     /** A pipeline step failed after its last attempt; subject: the run id. */
@@ -64,7 +66,8 @@ public final class EventTypes {
     public static final String MONITOR_ALERT_RESOLVED = "dev.mlops.monitor.alert.resolved";
 
     private static final List<String> ALL = List.of(PLATFORM_STARTED, PLATFORM_STOPPING,
-            PIPELINE_RUN_STARTED, PIPELINE_RUN_FINISHED, PIPELINE_RUN_FAILED, PIPELINE_STEP_FINISHED,
+            PIPELINE_RUN_STARTED, PIPELINE_RUN_FINISHED, PIPELINE_RUN_FAILED, PIPELINE_RUN_CANCELLED,
+            PIPELINE_STEP_FINISHED,
             PIPELINE_STEP_FAILED, DATA_VALIDATION_FAILED, FEATURE_VIEW_APPLIED, FEATURE_MATERIALIZED,
             TRACKING_RUN_FINISHED, MODEL_VERSION_CREATED, MODEL_ALIAS_CHANGED, MODEL_PROMOTION_REJECTED,
             SERVING_ENDPOINT_DEPLOYED, SERVING_MODEL_SWAPPED, MONITOR_DRIFT_DETECTED,

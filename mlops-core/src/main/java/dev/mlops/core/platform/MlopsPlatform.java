@@ -9,8 +9,10 @@ import dev.mlops.api.ValidationException;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
 import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.platform.Platform;
 import dev.mlops.core.event.EventBusProvider;
 import dev.mlops.core.event.InProcessEventBusProvider;
+import dev.mlops.core.pipeline.EmbeddedPipelines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -53,11 +55,12 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class MlopsPlatform implements AutoCloseable {
+public final class MlopsPlatform implements Platform, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MlopsPlatform.class);
 
     private final PlatformContext context;
     private final EventBus eventBus;
+    private final EmbeddedPipelines pipelines;
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,6 +68,9 @@ public final class MlopsPlatform implements AutoCloseable {
         this.context = context;
         this.eventBus = eventBus;
         this.owned = owned;
+        this.pipelines = new EmbeddedPipelines(this, context.json(), context.meterRegistry(),
+                context.intProperty("pipeline.threads").orElse(EmbeddedPipelines.DEFAULT_THREADS));
+        owned.add(pipelines);
     }
 
     /**
@@ -92,6 +98,7 @@ public final class MlopsPlatform implements AutoCloseable {
      *
      * @return the name, {@code mlops} unless set
      */
+    @Override
     public String name() {
         return context.name();
     }
@@ -101,6 +108,7 @@ public final class MlopsPlatform implements AutoCloseable {
      *
      * @return the directory under which every embedded part keeps its files
      */
+    @Override
     public Path home() {
         return context.home();
     }
@@ -110,6 +118,7 @@ public final class MlopsPlatform implements AutoCloseable {
      *
      * @return the clock
      */
+    @Override
     public Clock clock() {
         return context.clock();
     }
@@ -119,8 +128,20 @@ public final class MlopsPlatform implements AutoCloseable {
      *
      * @return the bus
      */
+    @Override
     public EventBus eventBus() {
         return eventBus;
+    }
+
+    /**
+     * Runs pipelines and keeps their history under {@code <home>/pipelines}; its thread count is the
+     * property {@code pipeline.threads}.
+     *
+     * @return the pipeline runner
+     */
+    @Override
+    public EmbeddedPipelines pipelines() {
+        return pipelines;
     }
 
     /**

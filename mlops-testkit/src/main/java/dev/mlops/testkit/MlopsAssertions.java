@@ -1,6 +1,7 @@
 package dev.mlops.testkit;
 
 import dev.mlops.api.event.Event;
+import dev.mlops.api.pipeline.PipelineRun;
 import org.assertj.core.api.Assertions;
 
 /**
@@ -12,6 +13,7 @@ import org.assertj.core.api.Assertions;
  *
  * assertThat(events).hasPublished(EventTypes.PLATFORM_STARTED);
  * assertThat(event).hasType("com.acme.ratings.arrived").hasData("rows", 3);
+ * assertThat(run).succeeded().step("train").hasAttempts(2);
  * assertThat(List.of(1, 2)).hasSize(2);   // plain AssertJ still works
  * }</pre>
  *
@@ -31,6 +33,16 @@ public class MlopsAssertions extends Assertions {
      */
     public static EventAssert assertThat(Event actual) {
         return new EventAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a pipeline run.
+     *
+     * @param actual the run
+     * @return the assertions
+     */
+    public static PipelineRunAssert assertThat(PipelineRun actual) {
+        return new PipelineRunAssert(actual);
     }
 
     /**

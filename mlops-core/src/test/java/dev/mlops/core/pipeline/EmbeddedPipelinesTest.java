@@ -324,6 +324,37 @@ class EmbeddedPipelinesTest {
     }
 
     @Test
+    void resumeKeepsAChainOfSucceededStepsAndRunsTheRestOnce() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        boolean[] broken = {true};
+        var p = Pipeline.builder("chain");
+        Step<Integer> previous = p.step("s0", ctx -> {
+            ran.add("s0");
+            return 0;
+        });
+        for (int i = 1; i < 5; i++) {
+            int index = i;
+            previous = p.step("s" + i, previous, (ctx, in) -> {
+                if (index == 3 && broken[0]) {
+                    throw new IllegalStateException("crash in s3");
+                }
+                ran.add("s" + index);
+                return in + index;
+            });
+        }
+        Step<Integer> last = previous;
+        Pipeline pipeline = p.build();
+        mlops.pipelines().run(pipeline, r -> r.runId("c1"));
+        broken[0] = false;
+
+        PipelineRun resumed = mlops.pipelines().resume(pipeline, "c1").await(WAIT);
+
+        assertThat(resumed.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(resumed.output(last)).contains(10);
+        assertThat(ran).containsExactly("s0", "s1", "s2", "s3", "s4");
+    }
+
+    @Test
     void resumeCutsATornTailAndReadsTheIntactRecords() throws IOException {
         AtomicInteger firsts = new AtomicInteger();
         var p = Pipeline.builder("torn");

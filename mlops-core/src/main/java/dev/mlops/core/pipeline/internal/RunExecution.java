@@ -217,6 +217,9 @@ public final class RunExecution implements RunHandle {
     }
 
     private void evaluate(Node node) {
+        if (node.state.done()) {
+            return;
+        }
         if (cancelled) {
             settle(node, StepState.CANCELLED, null);
             return;
@@ -505,7 +508,7 @@ public final class RunExecution implements RunHandle {
             publishStep(node);
         }
         for (Node down : downstream.getOrDefault(node.step, List.of())) {
-            if (--down.pendingUpstream == 0) {
+            if (--down.pendingUpstream == 0 && !down.state.done()) {
                 ready.add(down);
             }
         }

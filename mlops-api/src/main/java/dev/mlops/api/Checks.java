@@ -51,8 +51,10 @@ public final class Checks {
         if (value.length() > maxLength) {
             throw new ValidationException(field, "be at most " + maxLength + " characters long", value);
         }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw new ValidationException(field, "not contain control characters", value);
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new ValidationException(field, "not contain control characters", value);
+            }
         }
         return value;
     }

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +54,9 @@ public final class Event {
     public static final String TYPE_PATTERN = "[a-z][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)+";
 
     private static final Pattern TYPE = Pattern.compile(TYPE_PATTERN);
+    /** Types already checked; types are few and reused, so most checks skip the regular expression. */
+    private static final Set<String> CHECKED_TYPES = ConcurrentHashMap.newKeySet();
+    private static final int MAX_CHECKED_TYPES = 4096;
 
     private final String id;
     private final URI source;
@@ -88,9 +94,15 @@ public final class Event {
      * @throws ValidationException if the type is malformed
      */
     public static String checkType(String field, @Nullable String type) {
+        if (type != null && CHECKED_TYPES.contains(type)) {
+            return type;
+        }
         Checks.text(field, type, MAX_TYPE_LENGTH);
         if (!TYPE.matcher(type).matches()) {
             throw new ValidationException(field, "match " + TYPE_PATTERN, type);
+        }
+        if (CHECKED_TYPES.size() < MAX_CHECKED_TYPES) {
+            CHECKED_TYPES.add(type);
         }
         return type;
     }
@@ -188,7 +200,7 @@ public final class Event {
      */
     public static final class Builder {
         private final String type;
-        private String id = UUID.randomUUID().toString();
+        private String id = randomId();
         private @Nullable URI source;
         private @Nullable String sourceText;
         private @Nullable String subject;
@@ -303,6 +315,14 @@ public final class Event {
             @SuppressWarnings("unchecked")
             Map<String, Object> copy = (Map<String, Object>) copier.copy("event.data", data, 0);
             return new Event(id, uri, type, subject, at, copy);
+        }
+
+        /** A random (version 4) UUID; ids need uniqueness, not secrecy, so no SecureRandom. */
+        private static String randomId() {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+            long low = (random.nextLong() & ~(3L << 62)) | (2L << 62);
+            return new UUID(high, low).toString();
         }
 
         private static URI parseSource(String text) {

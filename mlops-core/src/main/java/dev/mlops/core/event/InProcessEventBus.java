@@ -65,7 +65,7 @@ public final class InProcessEventBus implements EventBus {
     private final List<Mailbox> mailboxes = new CopyOnWriteArrayList<>();
     private final Object publishLock = new Object();
     private final AtomicLong pending = new AtomicLong();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
     private final Counter dropped;
     private volatile boolean closed;
 
@@ -210,8 +210,8 @@ public final class InProcessEventBus implements EventBus {
     }
 
     private Counter counter(String metric, String type) {
-        return counters.computeIfAbsent(metric + '|' + type, key -> Counter.builder(metric)
-                .tag(MetricNames.TAG_BUS, name).tag(MetricNames.TAG_TYPE, type).register(meters));
+        return counters.computeIfAbsent(metric, m -> new ConcurrentHashMap<>()).computeIfAbsent(type, t -> Counter
+                .builder(metric).tag(MetricNames.TAG_BUS, name).tag(MetricNames.TAG_TYPE, t).register(meters));
     }
 
     /** One subscription: its own bounded queue, drained by at most one pool thread at a time. */

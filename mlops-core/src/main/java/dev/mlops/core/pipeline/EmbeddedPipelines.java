@@ -100,7 +100,7 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
                 daemon("mlops-pipeline-timer-" + platform.name()));
         this.env = new RunEnvironment(platform, json, new StepOutputs(json, EmbeddedPipelines.class.getClassLoader()),
                 executor, scheduler, new ConcurrentHashMap<>(), meters, platform.home().resolve("pipelines"),
-                this::publish, run -> active.remove(key(run.pipelineName(), run.runId())));
+                this::publish, run -> active.remove(key(run.pipelineName(), run.runId())), new ConcurrentHashMap<>());
         Gauge.builder("mlops.pipeline.runs.active", active, Map::size).register(meters);
     }
 

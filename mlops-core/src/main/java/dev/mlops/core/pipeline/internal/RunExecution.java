@@ -20,9 +20,7 @@ import dev.mlops.api.pipeline.StepLog;
 import dev.mlops.api.pipeline.StepRun;
 import dev.mlops.api.pipeline.StepState;
 import dev.mlops.api.platform.Platform;
-import dev.mlops.core.platform.MetricNames;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -69,6 +67,7 @@ public final class RunExecution implements RunHandle {
     private final boolean encodeOutputs;
     private final String paramsFingerprint;
     private final Map<String, Journal.Entry> restored;
+    private final URI source;
     private final Map<Step<?>, Node> nodes = new LinkedHashMap<>();
     private final Map<Step<?>, List<Node>> downstream = new HashMap<>();
     private final Queue<Node> ready = new ArrayDeque<>();
@@ -92,6 +91,7 @@ public final class RunExecution implements RunHandle {
         this.journal = journal;
         this.listener = listener;
         this.restored = restored;
+        this.source = URI.create("/pipelines/" + pipeline.name());
         this.encodeOutputs = journal != null
                 || pipeline.steps().stream().anyMatch(s -> s.codeVersion().isPresent());
         Map<String, Object> canonical = new TreeMap<>();
@@ -409,8 +409,7 @@ public final class RunExecution implements RunHandle {
                 unit.attempts.add(attempt);
                 live.remove(run);
             }
-            Counter.builder("mlops.pipeline.step.retries").tag("pipeline", pipeline.name())
-                    .tag("step", unit.step.name()).register(env.meters()).increment();
+            env.stepCounter("mlops.pipeline.step.retries", pipeline.name(), unit.step).increment();
             Duration backoff = unit.step.retryPolicy().backoff(run.number, ThreadLocalRandom.current());
             LOG.info("[{}/{}] step '{}' attempt {} failed ({}); retrying in {}", pipeline.name(), runId, unit.name,
                     run.number, describe(failure), backoff);
@@ -438,8 +437,7 @@ public final class RunExecution implements RunHandle {
         if (hit.isEmpty()) {
             return false;
         }
-        Counter.builder("mlops.pipeline.step.cache.hits").tag("pipeline", pipeline.name())
-                .tag("step", unit.step.name()).register(env.meters()).increment();
+        env.stepCounter("mlops.pipeline.step.cache.hits", pipeline.name(), unit.step).increment();
         finishUnit(unit, StepState.SUCCEEDED, hit.get().value(), hit.get().encoded(), null, true);
         return true;
     }
@@ -572,9 +570,7 @@ public final class RunExecution implements RunHandle {
                 journal.close();
             }
         }
-        Timer.builder("mlops.pipeline.run.duration").tag("pipeline", pipeline.name())
-                .tag("state", state.name().toLowerCase(Locale.ROOT)).register(env.meters())
-                .record(Duration.between(startedAt, endedAt));
+        env.runTimer(pipeline.name(), state.name().toLowerCase(Locale.ROOT)).record(Duration.between(startedAt, endedAt));
         String type = state == RunState.SUCCEEDED ? EventTypes.PIPELINE_RUN_FINISHED
                 : state == RunState.FAILED ? EventTypes.PIPELINE_RUN_FAILED : EventTypes.PIPELINE_RUN_CANCELLED;
         publish(type, null, Map.of("state", state.name()));
@@ -634,8 +630,7 @@ public final class RunExecution implements RunHandle {
     }
 
     private void record(Node unit, Attempt attempt, String outcome) {
-        Timer.builder("mlops.pipeline.step.duration").tag("pipeline", pipeline.name()).tag("step", unit.step.name())
-                .tag("outcome", outcome).register(env.meters()).record(attempt.duration());
+        env.stepTimer("mlops.pipeline.step.duration", pipeline.name(), unit.step, outcome).record(attempt.duration());
     }
 
     private void publishStep(Node node) {
@@ -649,7 +644,7 @@ public final class RunExecution implements RunHandle {
     }
 
     private void publish(String type, @Nullable Node node, Map<String, Object> data) {
-        Event.Builder event = Event.builder(type).source("/pipelines/" + pipeline.name()).subject(runId)
+        Event.Builder event = Event.builder(type).source(source).subject(runId)
                 .time(env.platform().clock().instant()).data("pipeline", pipeline.name()).data("run_id", runId)
                 .data(data);
         if (node != null) {

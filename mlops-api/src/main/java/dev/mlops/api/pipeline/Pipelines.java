@@ -78,6 +78,21 @@ public interface Pipelines {
     RunHandle resume(Pipeline pipeline, String runId);
 
     /**
+     * Runs a pipeline on a schedule. Each run covers one data interval, gets the run id
+     * {@code scheduled-<interval start, UTC, yyyyMMdd't'HHmmss>}, and starts once its interval has
+     * ended. The schedule's progress is kept under the platform home, so a restarted application
+     * back-fills what it missed (with catch-up) and never runs an interval twice.
+     *
+     * @param pipeline the pipeline
+     * @param schedule when it runs
+     * @param options start, catch-up, active-run limit, poll interval, parameters
+     * @return the scheduled pipeline
+     * @throws dev.mlops.api.ValidationException if a parameter is invalid (checked now, once)
+     * @throws dev.mlops.api.ConflictException if the pipeline is already scheduled in this runner
+     */
+    ScheduledPipeline schedule(Pipeline pipeline, Schedule schedule, Consumer<ScheduleOptions> options);
+
+    /**
      * Queries the run history.
      *
      * @param query which runs

@@ -15,12 +15,16 @@ import dev.mlops.api.pipeline.RunHandle;
 import dev.mlops.api.pipeline.RunQuery;
 import dev.mlops.api.pipeline.RunRequest;
 import dev.mlops.api.pipeline.RunState;
+import dev.mlops.api.pipeline.Schedule;
+import dev.mlops.api.pipeline.ScheduleOptions;
+import dev.mlops.api.pipeline.ScheduledPipeline;
 import dev.mlops.api.pipeline.Pipelines;
 import dev.mlops.api.platform.Platform;
 import dev.mlops.core.pipeline.internal.Gate;
 import dev.mlops.core.pipeline.internal.Journal;
 import dev.mlops.core.pipeline.internal.JournalEntries;
 import dev.mlops.core.pipeline.internal.ParamValues;
+import dev.mlops.core.pipeline.internal.PipelineSchedule;
 import dev.mlops.core.pipeline.internal.RunEnvironment;
 import dev.mlops.core.pipeline.internal.RunExecution;
 import dev.mlops.core.pipeline.internal.StepOutputs;
@@ -58,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * ready, journals durable runs under {@code <home>/pipelines/<pipeline>/runs/<runId>/journal.bin}
  * (one forced append per step outcome), keeps cacheable outputs under
  * {@code <home>/pipelines/<pipeline>/cache/}, and reads the run history back from the journals.
- * The platform creates it; its thread count is the platform property {@code pipeline.threads}.
+ * Schedules keep their progress in {@code <home>/pipelines/<pipeline>/schedule.json}. The platform
+ * creates it; its thread count is the platform property {@code pipeline.threads}.
  *
  * <pre>{@code
  * try (MlopsPlatform mlops = MlopsPlatform.builder().home(home).property("pipeline.threads", "8").build()) {
@@ -81,6 +86,7 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
     private final JsonCodec json;
     private final RunEnvironment env;
     private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
+    private final Map<String, PipelineSchedule> schedules = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -179,6 +185,28 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
     }
 
     @Override
+    public ScheduledPipeline schedule(Pipeline pipeline, Schedule schedule, Consumer<ScheduleOptions> configure) {
+        Checks.notNull("pipeline", pipeline);
+        Checks.notNull("schedule", schedule);
+        Checks.notNull("options", configure);
+        ScheduleOptions options = new ScheduleOptions();
+        configure.accept(options);
+        resolveParams(pipeline, options.params());
+        synchronized (schedules) {
+            if (schedules.containsKey(pipeline.name())) {
+                throw new ConflictException("pipeline '" + pipeline.name() + "' is already scheduled; cancel that first");
+            }
+            PipelineSchedule scheduled = new PipelineSchedule(this, pipeline, schedule, options, platform.clock(), json,
+                    env.pipelineDir(pipeline.name()).resolve("schedule.json"), env.scheduler(),
+                    s -> schedules.remove(s.pipelineName()));
+            schedules.put(pipeline.name(), scheduled);
+            scheduled.begin();
+            LOG.info("[{}] scheduled {}", pipeline.name(), schedule);
+            return scheduled;
+        }
+    }
+
+    @Override
     public List<PipelineRun> runs(RunQuery query) {
         Checks.notNull("query", query);
         Path runsDir = env.pipelineDir(query.pipeline()).resolve("runs");
@@ -207,6 +235,7 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
     /** Cancels the runs in progress (they stay resumable) and stops the threads. */
     @Override
     public void close() {
+        new ArrayList<>(schedules.values()).forEach(PipelineSchedule::cancel);
         new ArrayList<>(active.values()).forEach(RunExecution::cancel);
         env.scheduler().shutdownNow();
         env.executor().shutdown();

@@ -30,9 +30,19 @@ public class ValidationException extends MlopsException {
         this.field = field;
     }
 
-    private ValidationException(String field, String message, Throwable cause, boolean unused) {
+    private ValidationException(String field, String message, @Nullable Throwable cause, boolean unused) {
         super(message, cause, false);
         this.field = field;
+    }
+
+    /**
+     * Creates an exception with a message of its own, for subclasses that describe richer failures.
+     *
+     * @param field the name of the field or dataset that was rejected
+     * @param message the full message, naming the field and what was wrong
+     */
+    protected ValidationException(String field, String message) {
+        this(field, message, null, false);
     }
 
     /**

@@ -7,6 +7,11 @@ import dev.mlops.api.ConflictException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.OperationTimeoutException;
 import dev.mlops.api.ValidationException;
+import dev.mlops.api.data.Column;
+import dev.mlops.api.data.ColumnType;
+import dev.mlops.api.data.Expectations;
+import dev.mlops.api.data.Schema;
+import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.pipeline.DataInterval;
@@ -22,6 +27,7 @@ import dev.mlops.api.pipeline.Step;
 import dev.mlops.api.pipeline.StepRun;
 import dev.mlops.api.pipeline.StepState;
 import dev.mlops.api.pipeline.TriggerRule;
+import dev.mlops.core.data.CsvFiles;
 import dev.mlops.core.platform.MlopsPlatform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -479,6 +485,43 @@ class EmbeddedPipelinesTest {
         PipelineRun inMemory = mlops.pipelines().run(q.build(), r -> r.durable(false));
         assertThat(inMemory.output(opaque).orElseThrow().value).isEqualTo(2);
         assertThat(home.resolve("pipelines/outputs-in-memory")).doesNotExist();
+    }
+
+    @Test
+    void journalsTablesAndValidatesThemInSteps() throws IOException {
+        Schema schema = Schema.of(Column.of("user_id", ColumnType.STRING), Column.of("stars", ColumnType.LONG));
+        Path csv = Files.writeString(home.resolve("ratings.csv"), "user_id,stars\nu1,5\nu2,9\nu3,3\n");
+        Expectations checks = Expectations.builder("ratings").column("stars", c -> c.between(1, 5)).quarantine().build();
+        AtomicInteger reads = new AtomicInteger();
+        boolean[] broken = {true};
+        var p = Pipeline.builder("tables");
+        Step<Table> raw = p.step("ingest", ctx -> {
+            reads.incrementAndGet();
+            return CsvFiles.read(csv, schema);
+        });
+        Step<Table> clean = p.step("validate", raw, (ctx, t) -> checks.enforce(ctx, t));
+        p.step("count", clean, (ctx, t) -> {
+            if (broken[0]) {
+                throw new IllegalStateException("crash");
+            }
+            return t.rowCount();
+        });
+        Pipeline pipeline = p.build();
+        mlops.pipelines().run(pipeline, r -> r.runId("t1"));
+        broken[0] = false;
+
+        PipelineRun resumed = mlops.pipelines().resume(pipeline, "t1").await(WAIT);
+
+        assertThat(resumed.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(resumed.output(clean).orElseThrow().rowCount()).isEqualTo(2);
+        assertThat(resumed.output(raw).orElseThrow()).isEqualTo(CsvFiles.read(csv, schema));
+        assertThat(reads.get()).isEqualTo(1);
+        mlops.close();
+        assertThat(events).filteredOn(e -> e.type().equals(EventTypes.DATA_VALIDATION_FAILED)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.subject()).contains("ratings");
+                    assertThat(e.data()).containsEntry("quarantined_rows", 1).containsEntry("run_id", "t1");
+                });
     }
 
     @Test

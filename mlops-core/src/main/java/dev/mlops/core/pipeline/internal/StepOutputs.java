@@ -3,8 +3,10 @@ package dev.mlops.core.pipeline.internal;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
+import dev.mlops.api.data.Table;
 import dev.mlops.api.pipeline.Codec;
 import dev.mlops.api.pipeline.Step;
+import dev.mlops.core.data.TableCodec;
 import dev.mlops.core.platform.JsonCodec;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -24,7 +26,8 @@ import java.util.Set;
  * Encodes step outputs for the journal and the cache, and fingerprints bytes.
  *
  * <p>A step's codec wins; then the class given with {@link Step#output(Class)}, read back as JSON;
- * otherwise outputs are written as JSON when their type can be read back without help: records,
+ * {@link Table}s go through the {@link TableCodec}; other outputs are written as JSON when their type
+ * can be read back without help: records,
  * enums, strings, numbers, booleans, {@code java.time} values, and lists and maps of plain JSON
  * values. The class name is recorded; reading accepts only those kinds of class, so a journal never
  * makes the runner instantiate an arbitrary class.
@@ -60,6 +63,9 @@ public final class StepOutputs {
             if (value == null) {
                 return new Encoded(json.write(null), "json", "null");
             }
+            if (value instanceof Table) {
+                return new Encoded(TableCodec.INSTANCE.encode((Table) value), TableCodec.NAME, null);
+            }
             Class<?> type = value.getClass();
             if (!readableWithoutHelp(type) && !(plainJson(value) && (value instanceof List || value instanceof Map))) {
                 throw new ValidationException("step." + step.name() + " output", "have a codec to be journaled or cached: "
@@ -89,6 +95,9 @@ public final class StepOutputs {
         }
         if (step.outputType().isPresent()) {
             return json.read(bytes, step.outputType().get());
+        }
+        if (TableCodec.NAME.equals(codecName)) {
+            return TableCodec.INSTANCE.decode(bytes);
         }
         if (type == null || "null".equals(type)) {
             return null;

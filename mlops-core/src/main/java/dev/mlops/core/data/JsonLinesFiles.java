@@ -64,12 +64,7 @@ public final class JsonLinesFiles {
                 } catch (ValidationException e) {
                     throw ValidationException.withCause(where, where + ": " + e.getMessage(), e);
                 }
-                Object[] row = new Object[schema.size()];
-                for (int c = 0; c < schema.size(); c++) {
-                    Column column = schema.columns().get(c);
-                    row[c] = cell(column, object.get(column.name()), where);
-                }
-                table.addRow(row);
+                table.addRow(row(schema, object, where));
             }
         } catch (IOException e) {
             throw new MlopsException("cannot read " + file + ": " + e, e, true);
@@ -100,6 +95,16 @@ public final class JsonLinesFiles {
                 out.write('\n');
             }
         });
+    }
+
+    /** The row a JSON object holds, by column name; {@code where} names it in errors. */
+    static Object[] row(Schema schema, Map<?, ?> object, String where) {
+        Object[] row = new Object[schema.size()];
+        for (int c = 0; c < schema.size(); c++) {
+            Column column = schema.columns().get(c);
+            row[c] = cell(column, object.get(column.name()), where);
+        }
+        return row;
     }
 
     private static Object cell(Column column, Object value, String where) {

@@ -1,6 +1,8 @@
 package dev.mlops.samples.movieratings;
 
 import dev.mlops.api.event.Event;
+import dev.mlops.api.pipeline.PipelineRun;
+import dev.mlops.api.pipeline.RunState;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The movie-ratings application: an embedded MLOps platform for a movie recommender. It starts a
- * platform under a home directory, announces a batch of ratings as an event, receives it on a
- * subscription, and prints a short report.
+ * platform under a home directory, ingests the movie catalogue from a TMDB-style API it serves on
+ * loopback (crawl, validate with quarantine, store), announces a batch of ratings as an event,
+ * receives it on a subscription, and prints a short report.
  *
  * <p>Run it with {@code mvn -q -DskipTests -pl samples/movie-ratings -am package exec:java}; pass a
  * home directory with {@code -Dexec.args=/some/dir}.
@@ -45,8 +48,7 @@ public final class MovieRatingsApp {
      */
     public static void main(String[] args) {
         Path home = Path.of(args.length > 0 ? args[0] : "target/movie-ratings-home");
-        boolean ok = run(home, System.out);
-        if (!ok) {
+        if (!run(home, System.out)) {
             System.exit(1);
         }
     }
@@ -66,8 +68,13 @@ public final class MovieRatingsApp {
         boolean delivered;
         double millis;
         Path dir;
-        try (MlopsPlatform mlops = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters).build()) {
+        PipelineRun ingestion;
+        IngestionPipeline ingest;
+        try (MovieApiServer api = MovieApiServer.start();
+                MlopsPlatform mlops = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters).build()) {
             dir = mlops.home();
+            ingest = new IngestionPipeline(api.discoverUri());
+            ingestion = mlops.pipelines().run(ingest.pipeline);
             mlops.eventBus().subscribe("movies.ratings.*", event -> {
                 received.add(event);
                 arrived.countDown();
@@ -87,6 +94,14 @@ public final class MovieRatingsApp {
         // Closing the platform drained its bus, so the metrics below are final.
         out.println("movie-ratings on an embedded MLOps platform");
         out.printf("  home       %s%n", dir);
+        if (ingestion.state() == RunState.SUCCEEDED) {
+            int crawled = ingestion.output(ingest.crawl).orElseThrow().rowCount();
+            int kept = ingestion.output(ingest.validate).orElseThrow().rowCount();
+            out.printf("  ingest     run %s: crawled %d movies, kept %d, quarantined %d, stored %s%n", ingestion.runId(),
+                    crawled, kept, crawled - kept, dir.relativize(ingestion.output(ingest.store).orElseThrow()));
+        } else {
+            out.printf("  ingest     run %s %s: %s%n", ingestion.runId(), ingestion.state(), ingestion.steps());
+        }
         out.printf("  published  %s  subject=%s  %s%n", batch.type(), batch.subject().orElse("-"), describe(batch));
         if (delivered) {
             out.printf(Locale.ROOT, "  received   %s  by subscription 'movies.ratings.*' after %.1f ms%n",
@@ -94,11 +109,13 @@ public final class MovieRatingsApp {
         } else {
             out.println("  received   nothing within 10 s");
         }
-        out.printf(Locale.ROOT, "  metrics    %s=%.0f %s=%.0f (the platform's own started/stopping events included)%n",
+        out.printf(Locale.ROOT, "  metrics    %s=%.0f %s=%.0f (the SDK's own platform and pipeline events included)%n",
                 MetricNames.EVENT_PUBLISHED, count(meters, MetricNames.EVENT_PUBLISHED),
                 MetricNames.EVENT_DELIVERED, count(meters, MetricNames.EVENT_DELIVERED));
-        out.println(delivered ? "OK: published and received 1 ratings event." : "FAILED: the event was not delivered.");
-        return delivered;
+        boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED;
+        out.println(ok ? "OK: ingested the movie catalogue, published and received 1 ratings event."
+                : "FAILED: see above.");
+        return ok;
     }
 
     private static double count(MeterRegistry meters, String metric) {

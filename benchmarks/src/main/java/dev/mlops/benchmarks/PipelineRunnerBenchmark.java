@@ -1,5 +1,6 @@
 package dev.mlops.benchmarks;
 
+import dev.mlops.api.event.Subscription;
 import dev.mlops.api.pipeline.Pipeline;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
@@ -88,6 +89,19 @@ public class PipelineRunnerBenchmark {
     @OperationsPerInvocation(CHAIN)
     public PipelineRun runnerChain() {
         return check(mlops.pipelines().run(chain, r -> r.durable(false)));
+    }
+
+    /**
+     * The same chain with a subscriber to step events, so that every step also builds and publishes one.
+     *
+     * @return the run
+     */
+    @Benchmark
+    @OperationsPerInvocation(CHAIN)
+    public PipelineRun runnerChainWithStepEvents() {
+        try (Subscription s = mlops.eventBus().subscribe("dev.mlops.pipeline.step.*", e -> { })) {
+            return check(mlops.pipelines().run(chain, r -> r.durable(false)));
+        }
     }
 
     /**

@@ -68,6 +68,17 @@ public final class RecordingEventBus implements EventBus {
     }
 
     /**
+     * Always {@code true}: a recording bus wants every event, listened to or not.
+     *
+     * @param type an event type
+     * @return {@code true}
+     */
+    @Override
+    public boolean hasSubscribers(String type) {
+        return true;
+    }
+
+    /**
      * Every event accepted so far, in publication order.
      *
      * @return a snapshot

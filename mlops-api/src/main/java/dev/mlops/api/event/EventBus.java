@@ -41,6 +41,24 @@ public interface EventBus extends AutoCloseable {
     Subscription subscribe(String typePattern, EventListener listener);
 
     /**
+     * Tells whether an event of a type could reach anyone, so that frequent, optional events (a
+     * step finished, a batch scored) need not even be built when nobody listens. Buses that deliver
+     * beyond this JVM, and buses that record, answer {@code true}.
+     *
+     * <pre>{@code
+     * if (bus.hasSubscribers(EventTypes.PIPELINE_STEP_FINISHED)) {
+     *     bus.publish(stepFinishedEvent());
+     * }
+     * }</pre>
+     *
+     * @param type an event type
+     * @return {@code false} only if no subscription matches the type
+     */
+    default boolean hasSubscribers(String type) {
+        return true;
+    }
+
+    /**
      * Stops accepting events, delivers those already accepted (within the bus's drain timeout) and
      * releases threads and connections. Calling it again has no effect.
      */

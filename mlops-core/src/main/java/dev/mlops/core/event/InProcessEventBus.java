@@ -148,6 +148,16 @@ public final class InProcessEventBus implements EventBus {
         }
     }
 
+    @Override
+    public boolean hasSubscribers(String type) {
+        for (Mailbox mailbox : mailboxes) {
+            if (mailbox.pattern.matches(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The number of events accepted and not yet handled, over all subscriptions.
      *

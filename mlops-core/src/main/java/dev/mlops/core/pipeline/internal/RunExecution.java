@@ -45,6 +45,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,7 @@ public final class RunExecution implements RunHandle {
     private final Queue<Node> ready = new ArrayDeque<>();
     private final Set<AttemptRun> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CompletableFuture<PipelineRun> done = new CompletableFuture<>();
+    private final AtomicInteger eventSequence = new AtomicInteger();
     private volatile boolean cancelled;
     private RunState state = RunState.RUNNING;
     private @Nullable Instant endedAt;
@@ -453,7 +455,7 @@ public final class RunExecution implements RunHandle {
     private void finishUnit(Node unit, StepState outcome, @Nullable Object value,
             StepOutputs.@Nullable Encoded encoded, @Nullable Attempt attempt, boolean cacheHit) {
         String fingerprint = encoded == null ? null : StepOutputs.fingerprint(encoded.bytes());
-        if (outcome == StepState.SUCCEEDED || outcome == StepState.FAILED || attempt != null) {
+        if (journal != null && (outcome == StepState.SUCCEEDED || outcome == StepState.FAILED || attempt != null)) {
             List<Attempt> attempts;
             synchronized (this) {
                 attempts = new ArrayList<>(unit.attempts);
@@ -634,6 +636,11 @@ public final class RunExecution implements RunHandle {
     }
 
     private void publishStep(Node node) {
+        String type = node.state == StepState.SUCCEEDED ? EventTypes.PIPELINE_STEP_FINISHED
+                : node.state == StepState.FAILED ? EventTypes.PIPELINE_STEP_FAILED : null;
+        if (type == null || !env.platform().eventBus().hasSubscribers(type)) {
+            return;
+        }
         if (node.state == StepState.SUCCEEDED) {
             publish(EventTypes.PIPELINE_STEP_FINISHED, node, Map.of("attempts", node.attempts.size(),
                     "cache_hit", node.cacheHit));
@@ -644,7 +651,8 @@ public final class RunExecution implements RunHandle {
     }
 
     private void publish(String type, @Nullable Node node, Map<String, Object> data) {
-        Event.Builder event = Event.builder(type).source(source).subject(runId)
+        Event.Builder event = Event.builder(type).id(runId + "-" + eventSequence.incrementAndGet())
+                .source(source).subject(runId)
                 .time(env.platform().clock().instant()).data("pipeline", pipeline.name()).data("run_id", runId)
                 .data(data);
         if (node != null) {

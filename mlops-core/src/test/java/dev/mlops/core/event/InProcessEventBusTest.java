@@ -185,6 +185,16 @@ class InProcessEventBusTest {
     }
 
     @Test
+    void tellsWhetherAnySubscriptionMatchesAType() {
+        assertThat(bus.hasSubscribers("dev.mlops.pipeline.step.finished")).isFalse();
+        Subscription s = bus.subscribe("dev.mlops.pipeline.**", e -> { });
+        assertThat(bus.hasSubscribers("dev.mlops.pipeline.step.finished")).isTrue();
+        assertThat(bus.hasSubscribers("dev.mlops.model.alias.changed")).isFalse();
+        s.unsubscribe();
+        assertThat(bus.hasSubscribers("dev.mlops.pipeline.step.finished")).isFalse();
+    }
+
+    @Test
     void rejectsMalformedPattern() {
         assertThatThrownBy(() -> bus.subscribe("a..b", e -> { })).isInstanceOf(ValidationException.class)
                 .hasMessageStartingWith("typePattern must be dot-separated");

@@ -1,0 +1,312 @@
+package dev.mlops.core.artifact;
+
+import dev.mlops.api.Checks;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.artifact.ArtifactRef;
+import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.core.platform.JsonCodec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Artifacts on the local file system, by content: each file is kept once as
+ * {@code <root>/sha256/<first two hex digits>/<sha256>}, written to a temporary file while it is
+ * hashed, forced to disk and renamed into place. A directory is stored as its files plus a JSON
+ * manifest of relative paths and digests. Reading verifies every byte; a file that no longer
+ * matches its digest is refused.
+ *
+ * <pre>{@code
+ * LocalArtifactStore store = LocalArtifactStore.at(mlops.home().resolve("artifacts"), mlops.json());
+ * ArtifactRef ref = store.put(Path.of("build/model"));
+ * store.get(ref, Path.of("/tmp/model-copy"));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class LocalArtifactStore implements ArtifactStore {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final int MAX_MANIFEST_FILES = 1_000_000;
+
+    private final Path root;
+    private final JsonCodec json;
+
+    private LocalArtifactStore(Path root, JsonCodec json) {
+        this.root = root;
+        this.json = json;
+    }
+
+    /**
+     * Opens (creating if needed) a store under a directory.
+     *
+     * @param root the directory
+     * @param json the codec for directory manifests
+     * @return the store
+     */
+    public static LocalArtifactStore at(Path root, JsonCodec json) {
+        Checks.notNull("artifactStore.root", root);
+        Checks.notNull("artifactStore.json", json);
+        Path dir = root.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+        } catch (IOException e) {
+            throw ValidationException.withCause("artifactStore.root", "artifactStore.root must be a directory that"
+                    + " can be created, was '" + dir + "' (" + e + ")", e);
+        }
+        return new LocalArtifactStore(dir, json);
+    }
+
+    @Override
+    public URI root() {
+        return root.toUri();
+    }
+
+    @Override
+    public ArtifactRef put(Path source) {
+        Checks.notNull("source", source);
+        if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            return putDirectory(source);
+        }
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ValidationException("source", "be a regular file or a directory", source);
+        }
+        try (InputStream in = Files.newInputStream(source)) {
+            return putStream(in, false);
+        } catch (IOException e) {
+            throw new MlopsException("cannot store " + source + ": " + e, e, true);
+        }
+    }
+
+    @Override
+    public void get(ArtifactRef ref, Path target) {
+        Checks.notNull("ref", ref);
+        Checks.notNull("target", target);
+        Path blob = blobOf(ref);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ValidationException("target", "not exist yet", target);
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+            if (!ref.directory()) {
+                Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
+                copyVerified(blob, ref.sha256(), temp, ref.uri());
+                move(temp, target);
+                return;
+            }
+            Map<String, Object> manifest = readManifest(blob, ref);
+            Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
+            try {
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> files = (List<Map<String, Object>>) manifest.get("files");
+                for (Map<String, Object> file : files) {
+                    String relative = (String) file.get("path");
+                    String sha = (String) file.get("sha256");
+                    Path out = temp.resolve(checkRelative(relative)).normalize();
+                    if (!out.startsWith(temp)) {
+                        throw new ValidationException("artifact " + ref.uri() + " manifest path", "stay inside the target", relative);
+                    }
+                    Files.createDirectories(out.getParent());
+                    copyVerified(blobPath(sha), sha, out, ref.uri());
+                }
+                move(temp, target);
+            } catch (RuntimeException | IOException e) {
+                deleteRecursively(temp);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new MlopsException("cannot write " + target + ": " + e, e, true);
+        }
+    }
+
+    @Override
+    public boolean contains(ArtifactRef ref) {
+        Checks.notNull("ref", ref);
+        return ref.uri().equals(blobPath(ref.sha256()).toUri()) && Files.isRegularFile(blobPath(ref.sha256()));
+    }
+
+    @Override
+    public String toString() {
+        return "LocalArtifactStore[" + root + "]";
+    }
+
+    private ArtifactRef putDirectory(Path dir) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(p -> !p.equals(dir)).sorted(Comparator.comparing(p -> relative(dir, p))).toList();
+        } catch (IOException e) {
+            throw new MlopsException("cannot list " + dir + ": " + e, e, true);
+        }
+        if (files.size() > MAX_MANIFEST_FILES) {
+            throw new ValidationException("source", "hold at most " + MAX_MANIFEST_FILES + " files", files.size());
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        long total = 0;
+        for (Path file : files) {
+            if (Files.isSymbolicLink(file)) {
+                throw new ValidationException("source " + dir, "hold no symbolic links", relative(dir, file));
+            }
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            String path = relative(dir, file);
+            checkRelative(path);
+            ArtifactRef stored = put(file);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", path);
+            entry.put("sha256", stored.sha256());
+            entry.put("size", stored.size());
+            entries.add(entry);
+            total += stored.size();
+        }
+        byte[] manifest = json.write(Map.of("format", "mlops-artifact-manifest-v1", "files", entries));
+        try (InputStream in = new ByteArrayInputStream(manifest)) {
+            ArtifactRef stored = putStream(in, true);
+            return new ArtifactRef(stored.uri(), stored.sha256(), total, true);
+        } catch (IOException e) {
+            throw new MlopsException("cannot store the manifest of " + dir + ": " + e, e, true);
+        }
+    }
+
+    private ArtifactRef putStream(InputStream source, boolean directory) throws IOException {
+        Path temp = Files.createTempFile(root.resolve("tmp"), "put", ".part");
+        try {
+            MessageDigest digest = sha256();
+            long size;
+            try (DigestInputStream in = new DigestInputStream(source, digest);
+                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                size = in.transferTo(out);
+                channel.force(true);
+            }
+            String sha = HEX.formatHex(digest.digest());
+            Path blob = blobPath(sha);
+            if (!Files.isRegularFile(blob)) {
+                Files.createDirectories(blob.getParent());
+                move(temp, blob);
+            }
+            return new ArtifactRef(blob.toUri(), sha, size, directory);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private Map<String, Object> readManifest(Path blob, ArtifactRef ref) throws IOException {
+        byte[] bytes = Files.readAllBytes(blob);
+        String actual = HEX.formatHex(sha256().digest(bytes));
+        if (!actual.equals(ref.sha256())) {
+            throw corrupt(ref.uri(), ref.sha256(), actual);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> manifest = json.read(bytes, Map.class);
+        if (!"mlops-artifact-manifest-v1".equals(manifest.get("format")) || !(manifest.get("files") instanceof List)) {
+            throw new ValidationException("artifact " + ref.uri(), "be a directory manifest", manifest.get("format"));
+        }
+        return manifest;
+    }
+
+    private void copyVerified(Path blob, String sha, Path target, URI uri) throws IOException {
+        if (!Files.isRegularFile(blob)) {
+            throw new NotFoundException("artifact file", sha, "missing from " + root + " (artifact " + uri + ")");
+        }
+        MessageDigest digest = sha256();
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(blob), digest);
+                FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            in.transferTo(Channels.newOutputStream(channel));
+            channel.force(true);
+        }
+        String actual = HEX.formatHex(digest.digest());
+        if (!actual.equals(sha)) {
+            Files.deleteIfExists(target);
+            throw corrupt(uri, sha, actual);
+        }
+    }
+
+    private Path blobOf(ArtifactRef ref) {
+        Path blob = blobPath(ref.sha256());
+        if (!ref.uri().equals(blob.toUri())) {
+            throw new NotFoundException("artifact", ref.uri().toString(), "it is not in " + root);
+        }
+        if (!Files.isRegularFile(blob)) {
+            throw new NotFoundException("artifact", ref.uri().toString(), "no such file in " + root);
+        }
+        return blob;
+    }
+
+    private Path blobPath(String sha) {
+        return root.resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha);
+    }
+
+    private static ValidationException corrupt(URI uri, String expected, String actual) {
+        return new ValidationException("artifact " + uri, "hash to its recorded sha256 " + expected
+                + " (the stored bytes are corrupt or were changed)", actual);
+    }
+
+    private static String relative(Path dir, Path file) {
+        return dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+
+    /** Checks a manifest path: relative, '/'-separated, no empty, '.', '..' or control-character segments. */
+    static String checkRelative(String path) {
+        Checks.text("artifact path", path, 4096);
+        if (path.startsWith("/") || path.contains("\\") || path.contains(":")) {
+            throw new ValidationException("artifact path", "be a relative path with '/' separators", path);
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new ValidationException("artifact path", "not contain empty, '.' or '..' segments", path);
+            }
+        }
+        return path;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(from);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -50,6 +50,8 @@ public final class EventTypes {
     public static final String MODEL_VERSION_CREATED = "dev.mlops.model.version.created";
     /** An alias (e.g. champion) now points at another version; subject: the model name. */
     public static final String MODEL_ALIAS_CHANGED = "dev.mlops.model.alias.changed";
+    /** A version moved to another stage; subject: the model name. */
+    public static final String MODEL_STAGE_CHANGED = "dev.mlops.model.stage.changed";
     /** A promotion gate rejected a version; subject: the model name. */
     public static final String MODEL_PROMOTION_REJECTED = "dev.mlops.model.promotion.rejected";
 
@@ -69,7 +71,8 @@ public final class EventTypes {
             PIPELINE_RUN_STARTED, PIPELINE_RUN_FINISHED, PIPELINE_RUN_FAILED, PIPELINE_RUN_CANCELLED,
             PIPELINE_STEP_FINISHED,
             PIPELINE_STEP_FAILED, DATA_VALIDATION_FAILED, FEATURE_VIEW_APPLIED, FEATURE_MATERIALIZED,
-            TRACKING_RUN_FINISHED, MODEL_VERSION_CREATED, MODEL_ALIAS_CHANGED, MODEL_PROMOTION_REJECTED,
+            TRACKING_RUN_FINISHED, MODEL_VERSION_CREATED, MODEL_ALIAS_CHANGED, MODEL_STAGE_CHANGED,
+            MODEL_PROMOTION_REJECTED,
             SERVING_ENDPOINT_DEPLOYED, SERVING_MODEL_SWAPPED, MONITOR_DRIFT_DETECTED,
             MONITOR_ALERT_FIRED, MONITOR_ALERT_RESOLVED);
 

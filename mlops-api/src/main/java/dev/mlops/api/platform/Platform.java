@@ -1,6 +1,7 @@
 package dev.mlops.api.platform;
 
 import dev.mlops.api.event.EventBus;
+import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.pipeline.Pipelines;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +48,13 @@ public interface Platform {
      * @return the bus
      */
     EventBus eventBus();
+
+    /**
+     * Registered models, versions, aliases and stages.
+     *
+     * @return the registry
+     */
+    ModelRegistry registry();
 
     /**
      * Runs pipelines and keeps their history.

@@ -8,10 +8,14 @@ import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
+import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.platform.Platform;
 import dev.mlops.core.event.EventBusProvider;
+import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBusProvider;
+import dev.mlops.core.model.EmbeddedModelRegistry;
 import dev.mlops.core.pipeline.EmbeddedPipelines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,6 +65,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final PlatformContext context;
     private final EventBus eventBus;
     private final EmbeddedPipelines pipelines;
+    private final ArtifactStore artifactStore;
+    private final ModelRegistry registry;
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,6 +77,9 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         this.pipelines = new EmbeddedPipelines(this, context.json(), context.meterRegistry(),
                 context.intProperty("pipeline.threads").orElse(EmbeddedPipelines.DEFAULT_THREADS));
         owned.add(pipelines);
+        this.artifactStore = LocalArtifactStore.at(context.home().resolve("artifacts"), context.json());
+        this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
+                context.clock(), eventBus);
     }
 
     /**
@@ -142,6 +151,25 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     @Override
     public EmbeddedPipelines pipelines() {
         return pipelines;
+    }
+
+    /**
+     * Registered models, versions, aliases and stages, under {@code <home>/registry}.
+     *
+     * @return the model registry
+     */
+    @Override
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Where model versions and other artifacts are stored: {@code <home>/artifacts}, by content.
+     *
+     * @return the artifact store
+     */
+    public ArtifactStore artifactStore() {
+        return artifactStore;
     }
 
     /**

@@ -1,0 +1,469 @@
+package dev.mlops.core.model;
+
+import dev.mlops.api.Checks;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.Name;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.artifact.ArtifactRef;
+import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.event.Event;
+import dev.mlops.api.event.EventBus;
+import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.model.ModelRegistry;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.RegisteredModel;
+import dev.mlops.api.model.RegistryChange;
+import dev.mlops.api.model.Stage;
+import dev.mlops.api.model.VersionSpec;
+import dev.mlops.core.model.internal.BuildInfo;
+import dev.mlops.core.model.internal.ModelFiles;
+import dev.mlops.core.model.internal.Records.ChangeRecord;
+import dev.mlops.core.model.internal.Records.ModelRecord;
+import dev.mlops.core.model.internal.Records.VersionRecord;
+import dev.mlops.core.platform.JsonCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link ModelRegistry}: one directory per model under {@code <home>/registry/}, plain
+ * JSON files a person can read —
+ * {@code model.json}, {@code versions/<n>.json}, {@code aliases.json} and the audit trail
+ * {@code history.jsonl} — each replaced atomically (temporary file, forced, renamed). A per-model
+ * file lock makes several JVMs sharing one home safe: version numbers stay unique and gapless, and a
+ * JVM killed while registering leaves no half-visible version. Artifacts go to an
+ * {@link ArtifactStore} before the version becomes visible. Alias lookups are served from memory and
+ * re-checked against the file at most once a second.
+ *
+ * <pre>{@code
+ * ModelVersion v = mlops.registry().createVersion(s -> s.model("movie-rater").artifacts(dir).metric("rmse", 0.81));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class EmbeddedModelRegistry implements ModelRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedModelRegistry.class);
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Path root;
+    private final ArtifactStore artifacts;
+    private final JsonCodec json;
+    private final Clock clock;
+    private final EventBus events;
+    private final ModelFiles files = new ModelFiles();
+    private final @Nullable String defaultCodeVersion;
+    private final Map<String, AliasCache> aliasCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedVersion> versionCache = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a registry.
+     *
+     * @param root the registry directory, e.g. {@code <home>/registry}
+     * @param artifacts where version artifacts are stored
+     * @param json the codec for the registry files
+     * @param clock the clock for timestamps
+     * @param events where changes are announced
+     */
+    public EmbeddedModelRegistry(Path root, ArtifactStore artifacts, JsonCodec json, Clock clock, EventBus events) {
+        this.root = Checks.notNull("registry.root", root).toAbsolutePath().normalize();
+        this.artifacts = Checks.notNull("registry.artifacts", artifacts);
+        this.json = Checks.notNull("registry.json", json);
+        this.clock = Checks.notNull("registry.clock", clock);
+        this.events = Checks.notNull("registry.events", events);
+        this.defaultCodeVersion = BuildInfo.gitCommit(Path.of(""));
+    }
+
+    @Override
+    public RegisteredModel registerModel(String name, String description, Map<String, String> tags) {
+        Name.check("model", name);
+        Checks.notNull("model.description", description);
+        Checks.notNull("model.tags", tags);
+        tags.forEach((k, v) -> {
+            Checks.text("model.tag key", k, 250);
+            Checks.text("model.tag " + k, v, 5000);
+        });
+        files.locked(dir(name), () -> {
+            ModelRecord existing = readModel(name);
+            ModelRecord wanted = new ModelRecord(name, description, new TreeMap<>(tags),
+                    existing != null ? existing.createdAt() : clock.instant().toString());
+            if (!wanted.equals(existing)) {
+                ModelFiles.replace(dir(name).resolve("model.json"), json.write(wanted));
+            }
+            return null;
+        });
+        return model(name).orElseThrow();
+    }
+
+    @Override
+    public Optional<RegisteredModel> model(String name) {
+        Name.check("model", name);
+        ModelRecord record = readModel(name);
+        if (record == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RegisteredModel(name, record.description(), record.tags(),
+                Instant.parse(record.createdAt()), latestNumber(name), aliases(name)));
+    }
+
+    @Override
+    public List<RegisteredModel> models() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.map(d -> d.getFileName().toString()).sorted().map(this::modelIfValid)
+                    .flatMap(Optional::stream).toList();
+        } catch (IOException e) {
+            throw new MlopsException("cannot list models in " + root + ": " + e, e, true);
+        }
+    }
+
+    @Override
+    public ModelVersion createVersion(Consumer<VersionSpec> configure) {
+        Checks.notNull("spec", configure);
+        VersionSpec spec = new VersionSpec();
+        configure.accept(spec);
+        String model = Checks.notNull("version.model", spec.model());
+        Path source = Checks.notNull("version.artifacts", spec.artifacts());
+        if (!Files.exists(source)) {
+            throw new ValidationException("version.artifacts", "be an existing file or directory", source);
+        }
+        ArtifactRef stored = artifacts.put(source);
+        Instant now = clock.instant();
+        VersionRecord record = files.locked(dir(model), () -> {
+            if (readModel(model) == null) {
+                ModelFiles.replace(dir(model).resolve("model.json"),
+                        json.write(new ModelRecord(model, "", Map.of(), now.toString())));
+            }
+            int number = latestNumber(model) + 1;
+            VersionRecord created = VersionRecord.of(model, number, Stage.NONE, spec.description(), spec.tags(),
+                    spec.params(), spec.metrics(), spec.signature(), spec.format(), stored,
+                    spec.lineage(BuildInfo.sdkVersion(), BuildInfo.javaVersion(), defaultCodeVersion), now, spec.actor());
+            ModelFiles.replace(versionFile(model, number), json.write(created));
+            record(model, RegistryChange.Kind.VERSION_CREATED, Integer.toString(number), null, "READY", spec.actor(), now);
+            return created;
+        });
+        publish(EventTypes.MODEL_VERSION_CREATED, model, Map.of("version", record.version(), "actor", spec.actor(),
+                "sha256", stored.sha256()));
+        return record.toVersion(List.of());
+    }
+
+    @Override
+    public ModelVersion version(String model, int version) {
+        Name.check("model", model);
+        VersionRecord record = readVersion(model, version);
+        if (record == null) {
+            throw new NotFoundException("model version", model + "/" + version,
+                    "model '" + model + "' has versions 1.." + latestNumber(model));
+        }
+        return withAliases(record, aliases(model));
+    }
+
+    @Override
+    public Optional<ModelVersion> versionByAlias(String model, String alias) {
+        Map<String, Integer> current = aliases(model);
+        Integer version = current.get(alias);
+        if (version == null) {
+            return Optional.empty();
+        }
+        VersionRecord record = readVersion(model, version);
+        return record == null ? Optional.empty() : Optional.of(withAliases(record, current));
+    }
+
+    @Override
+    public Optional<ModelVersion> latestVersion(String model) {
+        Name.check("model", model);
+        int latest = latestNumber(model);
+        return latest == 0 ? Optional.empty() : Optional.of(version(model, latest));
+    }
+
+    @Override
+    public List<ModelVersion> versions(String model) {
+        Name.check("model", model);
+        Map<String, Integer> current = aliases(model);
+        List<ModelVersion> all = new ArrayList<>();
+        for (int v = 1; v <= latestNumber(model); v++) {
+            VersionRecord record = readVersion(model, v);
+            if (record != null) {
+                all.add(withAliases(record, current));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public ModelVersion setAlias(String model, String alias, int version, String actor) {
+        Name.check("model", model);
+        Name.check("alias", alias);
+        Checks.text("actor", actor, 200);
+        Instant now = clock.instant();
+        Integer previous = files.locked(dir(model), () -> {
+            if (readVersion(model, version) == null) {
+                throw new NotFoundException("model version", model + "/" + version, "cannot point alias '" + alias + "' at it");
+            }
+            Map<String, Integer> current = new TreeMap<>(readAliases(model));
+            Integer before = current.put(alias, version);
+            if (before == null || before != version) {
+                writeAliases(model, current);
+                record(model, RegistryChange.Kind.ALIAS_SET, alias, before == null ? null : before.toString(),
+                        Integer.toString(version), actor, now);
+            }
+            return before;
+        });
+        if (previous == null || previous != version) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("alias", alias);
+            data.put("version", version);
+            data.put("previous_version", previous);
+            data.put("actor", actor);
+            publish(EventTypes.MODEL_ALIAS_CHANGED, model, data);
+        }
+        return version(model, version);
+    }
+
+    @Override
+    public void deleteAlias(String model, String alias, String actor) {
+        Name.check("model", model);
+        Name.check("alias", alias);
+        Checks.text("actor", actor, 200);
+        Instant now = clock.instant();
+        Integer previous = files.locked(dir(model), () -> {
+            Map<String, Integer> current = new TreeMap<>(readAliases(model));
+            Integer before = current.remove(alias);
+            if (before == null) {
+                throw new NotFoundException("alias", model + "@" + alias, "aliases: " + current.keySet());
+            }
+            writeAliases(model, current);
+            record(model, RegistryChange.Kind.ALIAS_DELETED, alias, before.toString(), null, actor, now);
+            return before;
+        });
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("alias", alias);
+        data.put("version", null);
+        data.put("previous_version", previous);
+        data.put("actor", actor);
+        publish(EventTypes.MODEL_ALIAS_CHANGED, model, data);
+    }
+
+    @Override
+    public ModelVersion transitionStage(String model, int version, Stage stage, String actor) {
+        Name.check("model", model);
+        Checks.notNull("stage", stage);
+        Checks.text("actor", actor, 200);
+        Instant now = clock.instant();
+        String before = files.locked(dir(model), () -> {
+            VersionRecord record = readVersion(model, version);
+            if (record == null) {
+                throw new NotFoundException("model version", model + "/" + version, "");
+            }
+            if (!record.stage().equals(stage.name())) {
+                VersionRecord moved = record.withStage(stage);
+                ModelFiles.replace(versionFile(model, version), json.write(moved));
+                versionCache.remove(model + "/" + version);
+                record(model, RegistryChange.Kind.STAGE_CHANGED, Integer.toString(version), record.stage(), stage.name(),
+                        actor, now);
+            }
+            return record.stage();
+        });
+        if (!before.equals(stage.name())) {
+            publish(EventTypes.MODEL_STAGE_CHANGED, model, Map.of("version", version, "from", before, "to", stage.name(),
+                    "actor", actor));
+        }
+        return version(model, version);
+    }
+
+    @Override
+    public List<RegistryChange> history(String model) {
+        Name.check("model", model);
+        byte[] bytes = ModelFiles.readIfExists(dir(model).resolve("history.jsonl"));
+        if (bytes == null) {
+            return List.of();
+        }
+        List<RegistryChange> changes = new ArrayList<>();
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            ChangeRecord c = json.read(line, ChangeRecord.class);
+            changes.add(new RegistryChange(model, RegistryChange.Kind.valueOf(c.kind()), c.subject(),
+                    Optional.ofNullable(c.from()), Optional.ofNullable(c.to()), c.actor(), Instant.parse(c.at())));
+        }
+        return changes;
+    }
+
+    @Override
+    public List<ModelVersion> versionsTrainedOn(String sha256) {
+        Checks.text("sha256", sha256, 64);
+        List<ModelVersion> found = new ArrayList<>();
+        for (RegisteredModel model : models()) {
+            for (ModelVersion v : versions(model.name())) {
+                if (v.lineage().data().containsValue(sha256)) {
+                    found.add(v);
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void downloadArtifacts(ModelVersion version, Path target) {
+        Checks.notNull("version", version);
+        artifacts.get(version.artifacts(), target);
+    }
+
+    // ---- files -------------------------------------------------------------------------------------
+
+    private Path dir(String model) {
+        return root.resolve(Name.check("model", model));
+    }
+
+    private Path versionFile(String model, int version) {
+        return dir(model).resolve("versions").resolve(version + ".json");
+    }
+
+    private Optional<RegisteredModel> modelIfValid(String name) {
+        try {
+            return model(name);
+        } catch (ValidationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private @Nullable ModelRecord readModel(String name) {
+        byte[] bytes = ModelFiles.readIfExists(dir(name).resolve("model.json"));
+        return bytes == null ? null : json.read(bytes, ModelRecord.class);
+    }
+
+    private @Nullable VersionRecord readVersion(String model, int version) {
+        if (version < 1) {
+            throw new ValidationException("version", "be 1 or more", version);
+        }
+        String key = model + "/" + version;
+        CachedVersion cached = versionCache.get(key);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.checkedAt < RECHECK_NANOS) {
+            return cached.record;
+        }
+        Path file = versionFile(model, version);
+        FileTime modified = modified(file);
+        if (cached != null && Objects.equals(cached.modified, modified)) {
+            versionCache.put(key, new CachedVersion(cached.record, modified, now));
+            return cached.record;
+        }
+        byte[] bytes = ModelFiles.readIfExists(file);
+        if (bytes == null) {
+            return null;
+        }
+        VersionRecord record = json.read(bytes, VersionRecord.class);
+        versionCache.put(key, new CachedVersion(record, modified, now));
+        return record;
+    }
+
+    private int latestNumber(String model) {
+        Path versions = dir(model).resolve("versions");
+        if (!Files.isDirectory(versions)) {
+            return 0;
+        }
+        try (Stream<Path> list = Files.list(versions)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.matches("[1-9][0-9]*\\.json"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(0, n.length() - 5))).max().orElse(0);
+        } catch (IOException e) {
+            throw new MlopsException("cannot list " + versions + ": " + e, e, true);
+        }
+    }
+
+    private Map<String, Integer> aliases(String model) {
+        Name.check("model", model);
+        AliasCache cache = aliasCache.get(model);
+        long now = System.nanoTime();
+        if (cache != null && now - cache.checkedAt < RECHECK_NANOS) {
+            return cache.aliases;
+        }
+        Path file = dir(model).resolve("aliases.json");
+        FileTime modified = modified(file);
+        if (cache != null && Objects.equals(cache.modified, modified)) {
+            aliasCache.put(model, new AliasCache(cache.aliases, modified, now));
+            return cache.aliases;
+        }
+        Map<String, Integer> current = readAliases(model);
+        aliasCache.put(model, new AliasCache(current, modified, now));
+        return current;
+    }
+
+    private Map<String, Integer> readAliases(String model) {
+        byte[] bytes = ModelFiles.readIfExists(dir(model).resolve("aliases.json"));
+        if (bytes == null) {
+            return Map.of();
+        }
+        Map<String, Integer> aliases = new TreeMap<>();
+        json.read(bytes, Map.class).forEach((k, v) -> aliases.put((String) k, ((Number) v).intValue()));
+        return Map.copyOf(aliases);
+    }
+
+    private void writeAliases(String model, Map<String, Integer> aliases) {
+        Path file = dir(model).resolve("aliases.json");
+        ModelFiles.replace(file, json.write(aliases));
+        aliasCache.put(model, new AliasCache(Map.copyOf(aliases), modified(file), System.nanoTime()));
+    }
+
+    private static @Nullable FileTime modified(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.getLastModifiedTime(file) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void record(String model, RegistryChange.Kind kind, String subject, @Nullable String from, @Nullable String to,
+            String actor, Instant at) {
+        ModelFiles.appendLine(dir(model).resolve("history.jsonl"),
+                json.writeString(new ChangeRecord(kind.name(), subject, from, to, actor, at.toString())));
+    }
+
+    private static ModelVersion withAliases(VersionRecord record, Map<String, Integer> aliases) {
+        List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == record.version())
+                .map(Map.Entry::getKey).sorted().toList();
+        return record.toVersion(pointing);
+    }
+
+    private void publish(String type, String model, Map<String, Object> data) {
+        try {
+            events.publish(Event.builder(type).source("/registry/" + model).subject(model).time(clock.instant())
+                    .data("model", model).data(data).build());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not publish {}: {}", type, e.toString());
+        }
+    }
+
+    /** A version file as last read, with its modification time. */
+    private record CachedVersion(VersionRecord record, @Nullable FileTime modified, long checkedAt) {
+    }
+
+    /** The aliases of one model as last read, with the file's modification time. */
+    private record AliasCache(Map<String, Integer> aliases, @Nullable FileTime modified, long checkedAt) {
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedModelRegistry[" + root + ", artifacts " + artifacts.root() + "]";
+    }
+}

@@ -1,0 +1,250 @@
+package dev.mlops.testkit.tck;
+
+import static dev.mlops.testkit.MlopsAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.model.ModelRegistry;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.RegisteredModel;
+import dev.mlops.api.model.RegistryChange;
+import dev.mlops.api.model.Signature;
+import dev.mlops.api.model.Stage;
+import dev.mlops.api.model.TensorSpec;
+import dev.mlops.testkit.RecordingEventBus;
+import dev.mlops.testkit.TestClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract of {@link ModelRegistry}: gapless version numbers, artifacts that come back
+ * verified, aliases and stages with an audit trail and events, lineage read both ways, and clear
+ * errors. Extend it for each implementation.
+ *
+ * <pre>{@code
+ * class EmbeddedModelRegistryTest extends ModelRegistryTck {
+ *     protected ModelRegistry createRegistry(Path scratch, RecordingEventBus events, TestClock clock) {
+ *         return new EmbeddedModelRegistry(scratch.resolve("registry"),
+ *                 LocalArtifactStore.at(scratch.resolve("artifacts"), JsonCodec.create()), JsonCodec.create(), clock, events);
+ *     }
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public abstract class ModelRegistryTck {
+    private static final String DATA = "a".repeat(64);
+
+    /** A fresh directory for each test. */
+    @TempDir
+    protected Path scratch;
+    /** The events the registry published in this test. */
+    protected RecordingEventBus events;
+    /** The clock the registry reads. */
+    protected TestClock clock;
+    /** The registry under test. */
+    protected ModelRegistry registry;
+    private Path modelDir;
+
+    /** Creates the TCK; subclasses are run by JUnit. */
+    protected ModelRegistryTck() {
+    }
+
+    /**
+     * Creates the registry under test.
+     *
+     * @param scratch a fresh directory it may use
+     * @param events where it must publish its events
+     * @param clock the clock it must read
+     * @return the registry
+     * @throws Exception if it cannot be made
+     */
+    protected abstract ModelRegistry createRegistry(Path scratch, RecordingEventBus events, TestClock clock)
+            throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        events = RecordingEventBus.create();
+        clock = TestClock.at(TestClock.DEFAULT_START);
+        registry = createRegistry(scratch.resolve("registry-under-test"), events, clock);
+        modelDir = Files.createDirectories(scratch.resolve("model"));
+        Files.writeString(modelDir.resolve("params.bin"), "weights");
+        Files.writeString(modelDir.resolve("serving.properties"), "engine=PyTorch\n");
+    }
+
+    @AfterEach
+    void close() {
+        events.close();
+    }
+
+    private ModelVersion create(String model, double rmse) {
+        return registry.createVersion(v -> v.model(model).artifacts(modelDir).metric("rmse", rmse).by("ci"));
+    }
+
+    @Test
+    void numbersVersionsFromOneWithoutGapsAndRegistersTheModel() {
+        assertThat(create("movie-rater", 0.9).version()).isEqualTo(1);
+        assertThat(create("movie-rater", 0.8).version()).isEqualTo(2);
+        assertThat(create("other", 0.8).version()).isEqualTo(1);
+        RegisteredModel model = registry.model("movie-rater").orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(model.latestVersion()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(registry.models()).extracting(RegisteredModel::name)
+                .containsExactly("movie-rater", "other");
+        org.assertj.core.api.Assertions.assertThat(registry.latestVersion("movie-rater").orElseThrow().metric("rmse")).contains(0.8);
+        org.assertj.core.api.Assertions.assertThat(registry.versions("movie-rater")).extracting(ModelVersion::version)
+                .containsExactly(1, 2);
+        assertThat(events).lastPublished(EventTypes.MODEL_VERSION_CREATED).hasSubject("other").hasData("version", 1);
+    }
+
+    @Test
+    void keepsEverythingAVersionWasRegisteredWith() throws IOException {
+        Signature signature = new Signature(List.of(TensorSpec.of("features", "float32", -1, 32)),
+                List.of(TensorSpec.of("rating", "float32", -1, 1)));
+        ModelVersion v = registry.createVersion(s -> s.model("movie-rater").artifacts(modelDir).format("djl")
+                .description("first").tag("team", "recs").param("epochs", "10").metric("rmse", 0.81)
+                .signature(signature).pipelineRun("train", "r1", "fit").trackingRun("t-1").data("ratings", DATA)
+                .feature("user_stats:3").codeVersion("abc123").by("ana"));
+        ModelVersion read = registry.version("movie-rater", v.version());
+        org.assertj.core.api.Assertions.assertThat(read).isEqualTo(v);
+        org.assertj.core.api.Assertions.assertThat(read.format()).isEqualTo("djl");
+        org.assertj.core.api.Assertions.assertThat(read.tags()).containsEntry("team", "recs");
+        org.assertj.core.api.Assertions.assertThat(read.signature()).contains(signature);
+        org.assertj.core.api.Assertions.assertThat(read.lineage().runId()).contains("r1");
+        org.assertj.core.api.Assertions.assertThat(read.lineage().data()).containsEntry("ratings", DATA);
+        org.assertj.core.api.Assertions.assertThat(read.lineage().codeVersion()).contains("abc123");
+        org.assertj.core.api.Assertions.assertThat(read.lineage().javaVersion()).isEqualTo(System.getProperty("java.version"));
+        org.assertj.core.api.Assertions.assertThat(read.createdAt()).isEqualTo(TestClock.DEFAULT_START);
+        org.assertj.core.api.Assertions.assertThat(read.createdBy()).isEqualTo("ana");
+
+        Path out = scratch.resolve("download");
+        registry.downloadArtifacts(read, out);
+        org.assertj.core.api.Assertions.assertThat(out.resolve("serving.properties")).hasContent("engine=PyTorch\n");
+        org.assertj.core.api.Assertions.assertThat(registry.versionsTrainedOn(DATA)).containsExactly(read);
+        org.assertj.core.api.Assertions.assertThat(registry.versionsTrainedOn("b".repeat(64))).isEmpty();
+    }
+
+    @Test
+    void aliasesPointAtVersionsAndEveryMoveIsRecorded() {
+        create("movie-rater", 0.9);
+        create("movie-rater", 0.8);
+        registry.setAlias("movie-rater", "champion", 1, "ana");
+        clock.advance(Duration.ofHours(1));
+        ModelVersion moved = registry.setAlias("movie-rater", "champion", 2, "bob");
+        registry.setAlias("movie-rater", "challenger", 1, "bob");
+
+        org.assertj.core.api.Assertions.assertThat(moved.aliases()).containsExactly("champion");
+        org.assertj.core.api.Assertions.assertThat(registry.versionByAlias("movie-rater", "champion").orElseThrow().version()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(registry.version("movie-rater", 1).aliases()).containsExactly("challenger");
+        org.assertj.core.api.Assertions.assertThat(registry.model("movie-rater").orElseThrow().aliases())
+                .isEqualTo(Map.of("champion", 2, "challenger", 1));
+        assertThat(events).lastPublished(EventTypes.MODEL_ALIAS_CHANGED).hasData("alias", "challenger").hasData("version", 1);
+
+        registry.deleteAlias("movie-rater", "challenger", "ana");
+        org.assertj.core.api.Assertions.assertThat(registry.versionByAlias("movie-rater", "challenger")).isEmpty();
+        List<RegistryChange> history = registry.history("movie-rater");
+        org.assertj.core.api.Assertions.assertThat(history).extracting(RegistryChange::kind).containsExactly(
+                RegistryChange.Kind.VERSION_CREATED, RegistryChange.Kind.VERSION_CREATED, RegistryChange.Kind.ALIAS_SET,
+                RegistryChange.Kind.ALIAS_SET, RegistryChange.Kind.ALIAS_SET, RegistryChange.Kind.ALIAS_DELETED);
+        RegistryChange move = history.get(3);
+        org.assertj.core.api.Assertions.assertThat(move.subject()).isEqualTo("champion");
+        org.assertj.core.api.Assertions.assertThat(move.from()).contains("1");
+        org.assertj.core.api.Assertions.assertThat(move.to()).contains("2");
+        org.assertj.core.api.Assertions.assertThat(move.actor()).isEqualTo("bob");
+        org.assertj.core.api.Assertions.assertThat(move.at()).isEqualTo(TestClock.DEFAULT_START.plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void stagesMoveWithAnAuditTrail() {
+        create("movie-rater", 0.9);
+        ModelVersion staged = registry.transitionStage("movie-rater", 1, Stage.STAGING, "ana");
+        org.assertj.core.api.Assertions.assertThat(staged.stage()).isEqualTo(Stage.STAGING);
+        registry.transitionStage("movie-rater", 1, Stage.PRODUCTION, "bob");
+        org.assertj.core.api.Assertions.assertThat(registry.version("movie-rater", 1).stage()).isEqualTo(Stage.PRODUCTION);
+        assertThat(events).lastPublished(EventTypes.MODEL_STAGE_CHANGED).hasData("from", "STAGING").hasData("to", "PRODUCTION");
+        org.assertj.core.api.Assertions.assertThat(registry.history("movie-rater")).filteredOn(c -> c.kind() == RegistryChange.Kind.STAGE_CHANGED)
+                .hasSize(2);
+    }
+
+    @Test
+    void registeringAModelTwiceIsANoOpAndChangesUpdateIt() {
+        RegisteredModel first = registry.registerModel("movie-rater", "rates movies", Map.of("team", "recs"));
+        RegisteredModel again = registry.registerModel("movie-rater", "rates movies", Map.of("team", "recs"));
+        org.assertj.core.api.Assertions.assertThat(again).isEqualTo(first);
+        RegisteredModel changed = registry.registerModel("movie-rater", "rates films", Map.of("team", "recs"));
+        org.assertj.core.api.Assertions.assertThat(changed.description()).isEqualTo("rates films");
+        org.assertj.core.api.Assertions.assertThat(changed.createdAt()).isEqualTo(first.createdAt());
+    }
+
+    @Test
+    void concurrentRegistrationsGetDistinctGaplessNumbers() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                futures.add(pool.submit(() -> create("busy", 0.5).version()));
+            }
+            List<Integer> numbers = new ArrayList<>();
+            for (Future<Integer> f : futures) {
+                numbers.add(f.get(60, TimeUnit.SECONDS));
+            }
+            org.assertj.core.api.Assertions.assertThat(numbers).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void rejectsVersionsWithoutModelOrArtifacts() {
+        assertThatThrownBy(() -> registry.createVersion(v -> v.artifacts(modelDir))).isInstanceOf(ValidationException.class)
+                .hasMessage("version.model must be set, was null");
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m"))).hasMessage("version.artifacts must be set, was null");
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(scratch.resolve("nope"))))
+                .hasMessageStartingWith("version.artifacts must be an existing file or directory");
+        org.assertj.core.api.Assertions.assertThat(registry.model("m")).isEmpty();
+    }
+
+    @Test
+    void rejectsNamesThatCouldEscapeTheRegistry() {
+        for (String bad : new String[] {"..", "a/b", "/etc", "mod\u00e8le", "UPPER"}) {
+            assertThatThrownBy(() -> registry.createVersion(v -> v.model(bad).artifacts(modelDir)))
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("version.model must");
+            assertThatThrownBy(() -> registry.model(bad)).isInstanceOf(ValidationException.class);
+        }
+    }
+
+    @Test
+    void rejectsBadMetricsAndLineage() {
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(modelDir).metric("rmse", Double.NaN)))
+                .hasMessage("version.metric rmse must be a finite number, was 'NaN'");
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(modelDir).data("ratings", "xyz")))
+                .hasMessage("version.data ratings must be a SHA-256 fingerprint (64 lowercase hex digits), was 'xyz'");
+    }
+
+    @Test
+    void reportsMissingVersionsAndAliases() {
+        create("movie-rater", 0.9);
+        assertThatThrownBy(() -> registry.version("movie-rater", 7)).isInstanceOf(NotFoundException.class)
+                .hasMessage("model version 'movie-rater/7' not found; model 'movie-rater' has versions 1..1");
+        assertThatThrownBy(() -> registry.setAlias("movie-rater", "champion", 7, "ana")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> registry.deleteAlias("movie-rater", "champion", "ana")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> registry.version("movie-rater", 0)).isInstanceOf(ValidationException.class);
+        org.assertj.core.api.Assertions.assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(registry.latestVersion("never")).isEmpty();
+    }
+}

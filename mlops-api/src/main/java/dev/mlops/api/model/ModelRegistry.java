@@ -1,5 +1,6 @@
 package dev.mlops.api.model;
 
+import dev.mlops.api.Checks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,69 @@ public interface ModelRegistry {
      * @return every change
      */
     List<RegistryChange> history(String model);
+
+    /**
+     * Searches versions of every model.
+     *
+     * @param query filter, order and page
+     * @return one page of matching versions
+     */
+    VersionPage search(VersionQuery query);
+
+    /**
+     * Records an approval of a version, for promotion gates.
+     *
+     * @param model the model name
+     * @param version the version
+     * @param approver who approves
+     * @param comment why
+     * @return the approval
+     */
+    Approval approve(String model, int version, String approver, String comment);
+
+    /**
+     * The approvals of a version, oldest first.
+     *
+     * @param model the model name
+     * @param version the version
+     * @return the approvals
+     */
+    List<Approval> approvals(String model, int version);
+
+    /**
+     * Moves an alias to a version if it passes every gate of a policy; otherwise leaves the alias
+     * where it is and publishes {@code dev.mlops.model.promotion.rejected} with the reasons.
+     *
+     * @param model the model name
+     * @param version the candidate
+     * @param alias the alias to move, e.g. {@code champion}
+     * @param policy the gates
+     * @param actor who asks
+     * @return the decision, with every gate's verdict
+     */
+    default PromotionDecision promote(String model, int version, String alias, PromotionPolicy policy, String actor) {
+        Checks.notNull("policy", policy);
+        ModelVersion candidate = version(model, version);
+        Optional<ModelVersion> champion = versionByAlias(model, alias);
+        List<PromotionDecision.Gate> gates = policy.evaluate(candidate, champion, approvals(model, version));
+        boolean passed = gates.stream().allMatch(PromotionDecision.Gate::passed);
+        if (passed) {
+            setAlias(model, alias, version, actor);
+        }
+        PromotionDecision decision = new PromotionDecision(model, version, alias, passed, gates);
+        if (!passed) {
+            promotionRejected(decision, actor);
+        }
+        return decision;
+    }
+
+    /**
+     * Announces a rejected promotion; {@link #promote} calls it.
+     *
+     * @param decision the decision
+     * @param actor who asked
+     */
+    void promotionRejected(PromotionDecision decision, String actor);
 
     /**
      * The versions trained on a dataset, by its fingerprint (lineage read backwards).

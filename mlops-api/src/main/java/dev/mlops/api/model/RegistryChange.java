@@ -27,6 +27,8 @@ public record RegistryChange(String model, Kind kind, String subject, Optional<S
         /** An alias was removed. */
         ALIAS_DELETED,
         /** A version changed stage. */
-        STAGE_CHANGED
+        STAGE_CHANGED,
+        /** Someone approved a version (subject: the version; to: the comment). */
+        APPROVED
     }
 }

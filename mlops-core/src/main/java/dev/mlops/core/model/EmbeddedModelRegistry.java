@@ -11,11 +11,15 @@ import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
 import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.model.Approval;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.PromotionDecision;
 import dev.mlops.api.model.RegisteredModel;
 import dev.mlops.api.model.RegistryChange;
 import dev.mlops.api.model.Stage;
+import dev.mlops.api.model.VersionPage;
+import dev.mlops.api.model.VersionQuery;
 import dev.mlops.api.model.VersionSpec;
 import dev.mlops.core.model.internal.BuildInfo;
 import dev.mlops.core.model.internal.ModelFiles;
@@ -308,6 +312,49 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
                     Optional.ofNullable(c.from()), Optional.ofNullable(c.to()), c.actor(), Instant.parse(c.at())));
         }
         return changes;
+    }
+
+    @Override
+    public VersionPage search(VersionQuery query) {
+        Checks.notNull("query", query);
+        List<ModelVersion> all = new ArrayList<>();
+        for (RegisteredModel model : models()) {
+            all.addAll(versions(model.name()));
+        }
+        return query.apply(all);
+    }
+
+    @Override
+    public Approval approve(String model, int version, String approver, String comment) {
+        Name.check("model", model);
+        Checks.text("approver", approver, 200);
+        Checks.notNull("comment", comment);
+        if (comment.length() > 5000) {
+            throw new ValidationException("comment", "be at most 5000 characters long", comment);
+        }
+        Instant now = clock.instant();
+        files.locked(dir(model), () -> {
+            if (readVersion(model, version) == null) {
+                throw new NotFoundException("model version", model + "/" + version, "cannot approve it");
+            }
+            record(model, RegistryChange.Kind.APPROVED, Integer.toString(version), null, comment, approver, now);
+            return null;
+        });
+        return new Approval(approver, comment, now);
+    }
+
+    @Override
+    public List<Approval> approvals(String model, int version) {
+        String subject = Integer.toString(version);
+        return history(model).stream()
+                .filter(c -> c.kind() == RegistryChange.Kind.APPROVED && c.subject().equals(subject))
+                .map(c -> new Approval(c.actor(), c.to().orElse(""), c.at())).toList();
+    }
+
+    @Override
+    public void promotionRejected(PromotionDecision decision, String actor) {
+        publish(EventTypes.MODEL_PROMOTION_REJECTED, decision.model(), Map.of("version", decision.version(),
+                "alias", decision.alias(), "actor", actor, "reasons", decision.reasons()));
     }
 
     @Override

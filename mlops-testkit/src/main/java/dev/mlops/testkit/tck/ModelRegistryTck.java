@@ -8,11 +8,15 @@ import dev.mlops.api.ValidationException;
 import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.PromotionDecision;
+import dev.mlops.api.model.PromotionPolicy;
 import dev.mlops.api.model.RegisteredModel;
 import dev.mlops.api.model.RegistryChange;
 import dev.mlops.api.model.Signature;
 import dev.mlops.api.model.Stage;
 import dev.mlops.api.model.TensorSpec;
+import dev.mlops.api.model.VersionPage;
+import dev.mlops.api.model.VersionQuery;
 import dev.mlops.testkit.RecordingEventBus;
 import dev.mlops.testkit.TestClock;
 import java.io.IOException;
@@ -26,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,11 +107,11 @@ public abstract class ModelRegistryTck {
         assertThat(create("movie-rater", 0.8).version()).isEqualTo(2);
         assertThat(create("other", 0.8).version()).isEqualTo(1);
         RegisteredModel model = registry.model("movie-rater").orElseThrow();
-        org.assertj.core.api.Assertions.assertThat(model.latestVersion()).isEqualTo(2);
-        org.assertj.core.api.Assertions.assertThat(registry.models()).extracting(RegisteredModel::name)
+        assertThat(model.latestVersion()).isEqualTo(2);
+        assertThat(registry.models()).extracting(RegisteredModel::name)
                 .containsExactly("movie-rater", "other");
-        org.assertj.core.api.Assertions.assertThat(registry.latestVersion("movie-rater").orElseThrow().metric("rmse")).contains(0.8);
-        org.assertj.core.api.Assertions.assertThat(registry.versions("movie-rater")).extracting(ModelVersion::version)
+        assertThat(registry.latestVersion("movie-rater").orElseThrow().metric("rmse")).contains(0.8);
+        assertThat(registry.versions("movie-rater")).extracting(ModelVersion::version)
                 .containsExactly(1, 2);
         assertThat(events).lastPublished(EventTypes.MODEL_VERSION_CREATED).hasSubject("other").hasData("version", 1);
     }
@@ -120,22 +125,22 @@ public abstract class ModelRegistryTck {
                 .signature(signature).pipelineRun("train", "r1", "fit").trackingRun("t-1").data("ratings", DATA)
                 .feature("user_stats:3").codeVersion("abc123").by("ana"));
         ModelVersion read = registry.version("movie-rater", v.version());
-        org.assertj.core.api.Assertions.assertThat(read).isEqualTo(v);
-        org.assertj.core.api.Assertions.assertThat(read.format()).isEqualTo("djl");
-        org.assertj.core.api.Assertions.assertThat(read.tags()).containsEntry("team", "recs");
-        org.assertj.core.api.Assertions.assertThat(read.signature()).contains(signature);
-        org.assertj.core.api.Assertions.assertThat(read.lineage().runId()).contains("r1");
-        org.assertj.core.api.Assertions.assertThat(read.lineage().data()).containsEntry("ratings", DATA);
-        org.assertj.core.api.Assertions.assertThat(read.lineage().codeVersion()).contains("abc123");
-        org.assertj.core.api.Assertions.assertThat(read.lineage().javaVersion()).isEqualTo(System.getProperty("java.version"));
-        org.assertj.core.api.Assertions.assertThat(read.createdAt()).isEqualTo(TestClock.DEFAULT_START);
-        org.assertj.core.api.Assertions.assertThat(read.createdBy()).isEqualTo("ana");
+        assertThat(read).isEqualTo(v);
+        assertThat(read.format()).isEqualTo("djl");
+        assertThat(read.tags()).containsEntry("team", "recs");
+        assertThat(read.signature()).contains(signature);
+        assertThat(read.lineage().runId()).contains("r1");
+        assertThat(read.lineage().data()).containsEntry("ratings", DATA);
+        assertThat(read.lineage().codeVersion()).contains("abc123");
+        assertThat(read.lineage().javaVersion()).isEqualTo(System.getProperty("java.version"));
+        assertThat(read.createdAt()).isEqualTo(TestClock.DEFAULT_START);
+        assertThat(read.createdBy()).isEqualTo("ana");
 
         Path out = scratch.resolve("download");
         registry.downloadArtifacts(read, out);
-        org.assertj.core.api.Assertions.assertThat(out.resolve("serving.properties")).hasContent("engine=PyTorch\n");
-        org.assertj.core.api.Assertions.assertThat(registry.versionsTrainedOn(DATA)).containsExactly(read);
-        org.assertj.core.api.Assertions.assertThat(registry.versionsTrainedOn("b".repeat(64))).isEmpty();
+        assertThat(out.resolve("serving.properties")).hasContent("engine=PyTorch\n");
+        assertThat(registry.versionsTrainedOn(DATA)).containsExactly(read);
+        assertThat(registry.versionsTrainedOn("b".repeat(64))).isEmpty();
     }
 
     @Test
@@ -147,36 +152,36 @@ public abstract class ModelRegistryTck {
         ModelVersion moved = registry.setAlias("movie-rater", "champion", 2, "bob");
         registry.setAlias("movie-rater", "challenger", 1, "bob");
 
-        org.assertj.core.api.Assertions.assertThat(moved.aliases()).containsExactly("champion");
-        org.assertj.core.api.Assertions.assertThat(registry.versionByAlias("movie-rater", "champion").orElseThrow().version()).isEqualTo(2);
-        org.assertj.core.api.Assertions.assertThat(registry.version("movie-rater", 1).aliases()).containsExactly("challenger");
-        org.assertj.core.api.Assertions.assertThat(registry.model("movie-rater").orElseThrow().aliases())
+        assertThat(moved.aliases()).containsExactly("champion");
+        assertThat(registry.versionByAlias("movie-rater", "champion").orElseThrow().version()).isEqualTo(2);
+        assertThat(registry.version("movie-rater", 1).aliases()).containsExactly("challenger");
+        assertThat(registry.model("movie-rater").orElseThrow().aliases())
                 .isEqualTo(Map.of("champion", 2, "challenger", 1));
         assertThat(events).lastPublished(EventTypes.MODEL_ALIAS_CHANGED).hasData("alias", "challenger").hasData("version", 1);
 
         registry.deleteAlias("movie-rater", "challenger", "ana");
-        org.assertj.core.api.Assertions.assertThat(registry.versionByAlias("movie-rater", "challenger")).isEmpty();
+        assertThat(registry.versionByAlias("movie-rater", "challenger")).isEmpty();
         List<RegistryChange> history = registry.history("movie-rater");
-        org.assertj.core.api.Assertions.assertThat(history).extracting(RegistryChange::kind).containsExactly(
+        assertThat(history).extracting(RegistryChange::kind).containsExactly(
                 RegistryChange.Kind.VERSION_CREATED, RegistryChange.Kind.VERSION_CREATED, RegistryChange.Kind.ALIAS_SET,
                 RegistryChange.Kind.ALIAS_SET, RegistryChange.Kind.ALIAS_SET, RegistryChange.Kind.ALIAS_DELETED);
         RegistryChange move = history.get(3);
-        org.assertj.core.api.Assertions.assertThat(move.subject()).isEqualTo("champion");
-        org.assertj.core.api.Assertions.assertThat(move.from()).contains("1");
-        org.assertj.core.api.Assertions.assertThat(move.to()).contains("2");
-        org.assertj.core.api.Assertions.assertThat(move.actor()).isEqualTo("bob");
-        org.assertj.core.api.Assertions.assertThat(move.at()).isEqualTo(TestClock.DEFAULT_START.plus(Duration.ofHours(1)));
+        assertThat(move.subject()).isEqualTo("champion");
+        assertThat(move.from()).contains("1");
+        assertThat(move.to()).contains("2");
+        assertThat(move.actor()).isEqualTo("bob");
+        assertThat(move.at()).isEqualTo(TestClock.DEFAULT_START.plus(Duration.ofHours(1)));
     }
 
     @Test
     void stagesMoveWithAnAuditTrail() {
         create("movie-rater", 0.9);
         ModelVersion staged = registry.transitionStage("movie-rater", 1, Stage.STAGING, "ana");
-        org.assertj.core.api.Assertions.assertThat(staged.stage()).isEqualTo(Stage.STAGING);
+        assertThat(staged.stage()).isEqualTo(Stage.STAGING);
         registry.transitionStage("movie-rater", 1, Stage.PRODUCTION, "bob");
-        org.assertj.core.api.Assertions.assertThat(registry.version("movie-rater", 1).stage()).isEqualTo(Stage.PRODUCTION);
+        assertThat(registry.version("movie-rater", 1).stage()).isEqualTo(Stage.PRODUCTION);
         assertThat(events).lastPublished(EventTypes.MODEL_STAGE_CHANGED).hasData("from", "STAGING").hasData("to", "PRODUCTION");
-        org.assertj.core.api.Assertions.assertThat(registry.history("movie-rater")).filteredOn(c -> c.kind() == RegistryChange.Kind.STAGE_CHANGED)
+        assertThat(registry.history("movie-rater")).filteredOn(c -> c.kind() == RegistryChange.Kind.STAGE_CHANGED)
                 .hasSize(2);
     }
 
@@ -184,10 +189,10 @@ public abstract class ModelRegistryTck {
     void registeringAModelTwiceIsANoOpAndChangesUpdateIt() {
         RegisteredModel first = registry.registerModel("movie-rater", "rates movies", Map.of("team", "recs"));
         RegisteredModel again = registry.registerModel("movie-rater", "rates movies", Map.of("team", "recs"));
-        org.assertj.core.api.Assertions.assertThat(again).isEqualTo(first);
+        assertThat(again).isEqualTo(first);
         RegisteredModel changed = registry.registerModel("movie-rater", "rates films", Map.of("team", "recs"));
-        org.assertj.core.api.Assertions.assertThat(changed.description()).isEqualTo("rates films");
-        org.assertj.core.api.Assertions.assertThat(changed.createdAt()).isEqualTo(first.createdAt());
+        assertThat(changed.description()).isEqualTo("rates films");
+        assertThat(changed.createdAt()).isEqualTo(first.createdAt());
     }
 
     @Test
@@ -202,11 +207,77 @@ public abstract class ModelRegistryTck {
             for (Future<Integer> f : futures) {
                 numbers.add(f.get(60, TimeUnit.SECONDS));
             }
-            org.assertj.core.api.Assertions.assertThat(numbers).containsExactlyInAnyOrderElementsOf(
-                    java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList());
+            assertThat(numbers).containsExactlyInAnyOrderElementsOf(
+                    IntStream.rangeClosed(1, 40).boxed().toList());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void searchesWithFiltersOrderAndPages() {
+        for (double rmse : new double[] {0.95, 0.85, 0.75, 0.80}) {
+            registry.createVersion(v -> v.model("movie-rater").artifacts(modelDir).metric("rmse", rmse).tag("team", "recs"));
+        }
+        registry.createVersion(v -> v.model("other").artifacts(modelDir).metric("rmse", 0.5).tag("team", "ads"));
+        registry.setAlias("movie-rater", "champion", 2, "ana");
+
+        VersionQuery good = VersionQuery.filter("name = 'movie-rater' and metrics.rmse < 0.9").orderBy("metrics.rmse asc");
+        assertThat(registry.search(good).versions()).extracting(ModelVersion::version)
+                .containsExactly(3, 4, 2);
+        VersionPage first = registry.search(good.limit(2));
+        assertThat(first.versions()).extracting(ModelVersion::version).containsExactly(3, 4);
+        VersionPage second = registry.search(good.limit(2).pageToken(first.nextPageToken().orElseThrow()));
+        assertThat(second.versions()).extracting(ModelVersion::version).containsExactly(2);
+        assertThat(second.nextPageToken()).isEmpty();
+        assertThat(registry.search(VersionQuery.filter("tags.team = 'ads'")).versions())
+                .extracting(ModelVersion::model).containsExactly("other");
+        assertThat(registry.search(VersionQuery.filter("alias = 'champion'")).versions())
+                .extracting(ModelVersion::version).containsExactly(2);
+        assertThat(registry.search(VersionQuery.all()).versions()).hasSize(5);
+        assertThat(registry.search(VersionQuery.filter("metrics.missing > 1")).versions()).isEmpty();
+    }
+
+    @Test
+    void promotesOnlyWhenEveryGatePasses() {
+        PromotionPolicy policy = PromotionPolicy.builder().metricAtMost("rmse", 0.9)
+                .beatChampion("rmse", PromotionPolicy.Goal.MINIMIZE, 0.02).requireApprovals(1).build();
+        create("movie-rater", 0.85);
+        create("movie-rater", 0.84);
+        create("movie-rater", 0.70);
+
+        PromotionDecision unapproved = registry.promote("movie-rater", 1, "champion", policy, "ci");
+        assertThat(unapproved.promoted()).isFalse();
+        assertThat(unapproved.reasons()).containsExactly("1 approval: 0 distinct approvers");
+        assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
+        assertThat(events).lastPublished(EventTypes.MODEL_PROMOTION_REJECTED).hasData("version", 1);
+
+        registry.approve("movie-rater", 1, "ana", "offline eval looks good");
+        assertThat(registry.promote("movie-rater", 1, "champion", policy, "ci").promoted()).isTrue();
+        assertThat(registry.approvals("movie-rater", 1)).singleElement()
+                .satisfies(a -> assertThat(a.approver()).isEqualTo("ana"));
+
+        registry.approve("movie-rater", 2, "ana", "ok");
+        PromotionDecision tooSmall = registry.promote("movie-rater", 2, "champion", policy, "ci");
+        assertThat(tooSmall.promoted()).isFalse();
+        assertThat(tooSmall.reasons()).singleElement().asString()
+                .startsWith("rmse beats the champion by 0.02: candidate 0.84 vs champion (version 1) 0.85");
+
+        registry.approve("movie-rater", 3, "bob", "big win");
+        assertThat(registry.promote("movie-rater", 3, "champion", policy, "ci").promoted()).isTrue();
+        assertThat(registry.versionByAlias("movie-rater", "champion").orElseThrow().version()).isEqualTo(3);
+    }
+
+    @Test
+    void rejectsMalformedSearches() {
+        assertThatThrownBy(() -> VersionQuery.filter("metrics.rmse << 1")).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("filter must have a quoted string or a number at position 14");
+        assertThatThrownBy(() -> VersionQuery.filter("owner = 'x'")).hasMessageStartingWith("filter must use a field among");
+        assertThatThrownBy(() -> VersionQuery.filter("name = 'x' or name = 'y'")).hasMessageContaining("'and' between conditions");
+        assertThatThrownBy(() -> VersionQuery.filter("name = 'x")).hasMessageContaining("a closing quote");
+        assertThatThrownBy(() -> VersionQuery.all().orderBy("metrics.rmse sideways")).hasMessage("orderBy must be a field followed by asc or desc, was 'metrics.rmse sideways'");
+        assertThatThrownBy(() -> VersionQuery.all().pageToken("abc")).hasMessage("pageToken must be a token from a previous page, was 'abc'");
+        assertThatThrownBy(() -> PromotionPolicy.builder().build()).hasMessage("policy must have at least one gate, was 'none'");
     }
 
     @Test
@@ -216,7 +287,7 @@ public abstract class ModelRegistryTck {
         assertThatThrownBy(() -> registry.createVersion(v -> v.model("m"))).hasMessage("version.artifacts must be set, was null");
         assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(scratch.resolve("nope"))))
                 .hasMessageStartingWith("version.artifacts must be an existing file or directory");
-        org.assertj.core.api.Assertions.assertThat(registry.model("m")).isEmpty();
+        assertThat(registry.model("m")).isEmpty();
     }
 
     @Test
@@ -244,7 +315,7 @@ public abstract class ModelRegistryTck {
         assertThatThrownBy(() -> registry.setAlias("movie-rater", "champion", 7, "ana")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> registry.deleteAlias("movie-rater", "champion", "ana")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> registry.version("movie-rater", 0)).isInstanceOf(ValidationException.class);
-        org.assertj.core.api.Assertions.assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(registry.latestVersion("never")).isEmpty();
+        assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
+        assertThat(registry.latestVersion("never")).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package dev.mlops.api.platform;
 import dev.mlops.api.event.EventBus;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.pipeline.Pipelines;
+import dev.mlops.api.tracking.Tracker;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -55,6 +56,13 @@ public interface Platform {
      * @return the registry
      */
     ModelRegistry registry();
+
+    /**
+     * Experiments and tracking runs.
+     *
+     * @return the tracker
+     */
+    Tracker tracker();
 
     /**
      * Runs pipelines and keeps their history.

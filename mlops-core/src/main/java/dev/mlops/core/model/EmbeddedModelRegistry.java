@@ -22,7 +22,7 @@ import dev.mlops.api.model.VersionPage;
 import dev.mlops.api.model.VersionQuery;
 import dev.mlops.api.model.VersionSpec;
 import dev.mlops.core.model.internal.BuildInfo;
-import dev.mlops.core.model.internal.ModelFiles;
+import dev.mlops.core.platform.internal.StateFiles;
 import dev.mlops.core.model.internal.Records.ChangeRecord;
 import dev.mlops.core.model.internal.Records.ModelRecord;
 import dev.mlops.core.model.internal.Records.VersionRecord;
@@ -73,7 +73,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
     private final JsonCodec json;
     private final Clock clock;
     private final EventBus events;
-    private final ModelFiles files = new ModelFiles();
+    private final StateFiles files = new StateFiles();
     private final @Nullable String defaultCodeVersion;
     private final Map<String, AliasCache> aliasCache = new ConcurrentHashMap<>();
     private final Map<String, CachedVersion> versionCache = new ConcurrentHashMap<>();
@@ -110,7 +110,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
             ModelRecord wanted = new ModelRecord(name, description, new TreeMap<>(tags),
                     existing != null ? existing.createdAt() : clock.instant().toString());
             if (!wanted.equals(existing)) {
-                ModelFiles.replace(dir(name).resolve("model.json"), json.write(wanted));
+                StateFiles.replace(dir(name).resolve("model.json"), json.write(wanted));
             }
             return null;
         });
@@ -155,14 +155,14 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         Instant now = clock.instant();
         VersionRecord record = files.locked(dir(model), () -> {
             if (readModel(model) == null) {
-                ModelFiles.replace(dir(model).resolve("model.json"),
+                StateFiles.replace(dir(model).resolve("model.json"),
                         json.write(new ModelRecord(model, "", Map.of(), now.toString())));
             }
             int number = latestNumber(model) + 1;
             VersionRecord created = VersionRecord.of(model, number, Stage.NONE, spec.description(), spec.tags(),
                     spec.params(), spec.metrics(), spec.signature(), spec.format(), stored,
                     spec.lineage(BuildInfo.sdkVersion(), BuildInfo.javaVersion(), defaultCodeVersion), now, spec.actor());
-            ModelFiles.replace(versionFile(model, number), json.write(created));
+            StateFiles.replace(versionFile(model, number), json.write(created));
             record(model, RegistryChange.Kind.VERSION_CREATED, Integer.toString(number), null, "READY", spec.actor(), now);
             return created;
         });
@@ -281,7 +281,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
             }
             if (!record.stage().equals(stage.name())) {
                 VersionRecord moved = record.withStage(stage);
-                ModelFiles.replace(versionFile(model, version), json.write(moved));
+                StateFiles.replace(versionFile(model, version), json.write(moved));
                 versionCache.remove(model + "/" + version);
                 record(model, RegistryChange.Kind.STAGE_CHANGED, Integer.toString(version), record.stage(), stage.name(),
                         actor, now);
@@ -298,7 +298,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
     @Override
     public List<RegistryChange> history(String model) {
         Name.check("model", model);
-        byte[] bytes = ModelFiles.readIfExists(dir(model).resolve("history.jsonl"));
+        byte[] bytes = StateFiles.readIfExists(dir(model).resolve("history.jsonl"));
         if (bytes == null) {
             return List.of();
         }
@@ -396,7 +396,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
     }
 
     private @Nullable ModelRecord readModel(String name) {
-        byte[] bytes = ModelFiles.readIfExists(dir(name).resolve("model.json"));
+        byte[] bytes = StateFiles.readIfExists(dir(name).resolve("model.json"));
         return bytes == null ? null : json.read(bytes, ModelRecord.class);
     }
 
@@ -416,7 +416,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
             versionCache.put(key, new CachedVersion(cached.record, modified, now));
             return cached.record;
         }
-        byte[] bytes = ModelFiles.readIfExists(file);
+        byte[] bytes = StateFiles.readIfExists(file);
         if (bytes == null) {
             return null;
         }
@@ -457,7 +457,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
     }
 
     private Map<String, Integer> readAliases(String model) {
-        byte[] bytes = ModelFiles.readIfExists(dir(model).resolve("aliases.json"));
+        byte[] bytes = StateFiles.readIfExists(dir(model).resolve("aliases.json"));
         if (bytes == null) {
             return Map.of();
         }
@@ -468,7 +468,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     private void writeAliases(String model, Map<String, Integer> aliases) {
         Path file = dir(model).resolve("aliases.json");
-        ModelFiles.replace(file, json.write(aliases));
+        StateFiles.replace(file, json.write(aliases));
         aliasCache.put(model, new AliasCache(Map.copyOf(aliases), modified(file), System.nanoTime()));
     }
 
@@ -482,7 +482,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     private void record(String model, RegistryChange.Kind kind, String subject, @Nullable String from, @Nullable String to,
             String actor, Instant at) {
-        ModelFiles.appendLine(dir(model).resolve("history.jsonl"),
+        StateFiles.appendLine(dir(model).resolve("history.jsonl"),
                 json.writeString(new ChangeRecord(kind.name(), subject, from, to, actor, at.toString())));
     }
 

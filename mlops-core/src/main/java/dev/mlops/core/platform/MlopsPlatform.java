@@ -11,11 +11,13 @@ import dev.mlops.api.event.EventBus;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.model.ModelRegistry;
+import dev.mlops.api.tracking.Tracker;
 import dev.mlops.api.platform.Platform;
 import dev.mlops.core.event.EventBusProvider;
 import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBusProvider;
 import dev.mlops.core.model.EmbeddedModelRegistry;
+import dev.mlops.core.tracking.EmbeddedTracker;
 import dev.mlops.core.pipeline.EmbeddedPipelines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,6 +69,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final EmbeddedPipelines pipelines;
     private final ArtifactStore artifactStore;
     private final ModelRegistry registry;
+    private final Tracker tracker;
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -79,6 +82,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         owned.add(pipelines);
         this.artifactStore = LocalArtifactStore.at(context.home().resolve("artifacts"), context.json());
         this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
+                context.clock(), eventBus);
+        this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
                 context.clock(), eventBus);
     }
 
@@ -161,6 +166,16 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     @Override
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Experiments and tracking runs, under {@code <home>/tracking}.
+     *
+     * @return the tracker
+     */
+    @Override
+    public Tracker tracker() {
+        return tracker;
     }
 
     /**

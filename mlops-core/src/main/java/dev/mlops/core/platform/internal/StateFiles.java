@@ -1,4 +1,4 @@
-package dev.mlops.core.model.internal;
+package dev.mlops.core.platform.internal;
 
 import dev.mlops.api.MlopsException;
 import java.io.IOException;
@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-/** File primitives of the embedded registry: atomic replacement, forced appends, cross-JVM locks. */
-public final class ModelFiles {
+/** File primitives for state under the platform home: atomic replacement, forced appends, cross-JVM locks. */
+public final class StateFiles {
     private final Map<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** Runs an action holding the lock of a directory: one thread of one JVM at a time. */

@@ -16,18 +16,16 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -49,7 +47,6 @@ import java.util.stream.Stream;
  */
 public final class LocalArtifactStore implements ArtifactStore {
     private static final HexFormat HEX = HexFormat.of();
-    private static final int MAX_MANIFEST_FILES = 1_000_000;
 
     private final Path root;
     private final JsonCodec json;
@@ -117,20 +114,13 @@ public final class LocalArtifactStore implements ArtifactStore {
                 move(temp, target);
                 return;
             }
-            Map<String, Object> manifest = readManifest(blob, ref);
+            List<ArtifactManifests.Entry> entries = ArtifactManifests.read(json, Files.readAllBytes(blob), ref);
             Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
             try {
-                @SuppressWarnings("unchecked")
-                List<Map<String, Object>> files = (List<Map<String, Object>>) manifest.get("files");
-                for (Map<String, Object> file : files) {
-                    String relative = (String) file.get("path");
-                    String sha = (String) file.get("sha256");
-                    Path out = temp.resolve(checkRelative(relative)).normalize();
-                    if (!out.startsWith(temp)) {
-                        throw new ValidationException("artifact " + ref.uri() + " manifest path", "stay inside the target", relative);
-                    }
+                for (ArtifactManifests.Entry entry : entries) {
+                    Path out = ArtifactManifests.resolveInside(temp, entry.path());
                     Files.createDirectories(out.getParent());
-                    copyVerified(blobPath(sha), sha, out, ref.uri());
+                    copyVerified(blobPath(entry.sha256()), entry.sha256(), out, ref.uri());
                 }
                 move(temp, target);
             } catch (RuntimeException | IOException e) {
@@ -154,36 +144,14 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     private ArtifactRef putDirectory(Path dir) {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(p -> !p.equals(dir)).sorted(Comparator.comparing(p -> relative(dir, p))).toList();
-        } catch (IOException e) {
-            throw new MlopsException("cannot list " + dir + ": " + e, e, true);
-        }
-        if (files.size() > MAX_MANIFEST_FILES) {
-            throw new ValidationException("source", "hold at most " + MAX_MANIFEST_FILES + " files", files.size());
-        }
-        List<Map<String, Object>> entries = new ArrayList<>();
+        List<ArtifactManifests.Entry> entries = new ArrayList<>();
         long total = 0;
-        for (Path file : files) {
-            if (Files.isSymbolicLink(file)) {
-                throw new ValidationException("source " + dir, "hold no symbolic links", relative(dir, file));
-            }
-            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            String path = relative(dir, file);
-            checkRelative(path);
-            ArtifactRef stored = put(file);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("path", path);
-            entry.put("sha256", stored.sha256());
-            entry.put("size", stored.size());
-            entries.add(entry);
+        for (Map.Entry<String, Path> file : ArtifactManifests.files(dir).entrySet()) {
+            ArtifactRef stored = put(file.getValue());
+            entries.add(new ArtifactManifests.Entry(file.getKey(), stored.sha256(), stored.size()));
             total += stored.size();
         }
-        byte[] manifest = json.write(Map.of("format", "mlops-artifact-manifest-v1", "files", entries));
-        try (InputStream in = new ByteArrayInputStream(manifest)) {
+        try (InputStream in = new ByteArrayInputStream(ArtifactManifests.write(json, entries))) {
             ArtifactRef stored = putStream(in, true);
             return new ArtifactRef(stored.uri(), stored.sha256(), total, true);
         } catch (IOException e) {
@@ -194,7 +162,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     private ArtifactRef putStream(InputStream source, boolean directory) throws IOException {
         Path temp = Files.createTempFile(root.resolve("tmp"), "put", ".part");
         try {
-            MessageDigest digest = sha256();
+            MessageDigest digest = ArtifactManifests.digest();
             long size;
             try (DigestInputStream in = new DigestInputStream(source, digest);
                     FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -214,25 +182,12 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
-    private Map<String, Object> readManifest(Path blob, ArtifactRef ref) throws IOException {
-        byte[] bytes = Files.readAllBytes(blob);
-        String actual = HEX.formatHex(sha256().digest(bytes));
-        if (!actual.equals(ref.sha256())) {
-            throw corrupt(ref.uri(), ref.sha256(), actual);
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> manifest = json.read(bytes, Map.class);
-        if (!"mlops-artifact-manifest-v1".equals(manifest.get("format")) || !(manifest.get("files") instanceof List)) {
-            throw new ValidationException("artifact " + ref.uri(), "be a directory manifest", manifest.get("format"));
-        }
-        return manifest;
-    }
 
     private void copyVerified(Path blob, String sha, Path target, URI uri) throws IOException {
         if (!Files.isRegularFile(blob)) {
             throw new NotFoundException("artifact file", sha, "missing from " + root + " (artifact " + uri + ")");
         }
-        MessageDigest digest = sha256();
+        MessageDigest digest = ArtifactManifests.digest();
         try (DigestInputStream in = new DigestInputStream(Files.newInputStream(blob), digest);
                 FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -242,7 +197,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         String actual = HEX.formatHex(digest.digest());
         if (!actual.equals(sha)) {
             Files.deleteIfExists(target);
-            throw corrupt(uri, sha, actual);
+            ArtifactManifests.verify(uri, sha, actual);
         }
     }
 
@@ -261,28 +216,8 @@ public final class LocalArtifactStore implements ArtifactStore {
         return root.resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha);
     }
 
-    private static ValidationException corrupt(URI uri, String expected, String actual) {
-        return new ValidationException("artifact " + uri, "hash to its recorded sha256 " + expected
-                + " (the stored bytes are corrupt or were changed)", actual);
-    }
 
-    private static String relative(Path dir, Path file) {
-        return dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-    }
 
-    /** Checks a manifest path: relative, '/'-separated, no empty, '.', '..' or control-character segments. */
-    static String checkRelative(String path) {
-        Checks.text("artifact path", path, 4096);
-        if (path.startsWith("/") || path.contains("\\") || path.contains(":")) {
-            throw new ValidationException("artifact path", "be a relative path with '/' separators", path);
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new ValidationException("artifact path", "not contain empty, '.' or '..' segments", path);
-            }
-        }
-        return path;
-    }
 
     private static void move(Path from, Path to) throws IOException {
         try {
@@ -294,13 +229,6 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
     private static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {

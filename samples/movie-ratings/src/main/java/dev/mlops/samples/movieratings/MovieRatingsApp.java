@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The movie-ratings application: an embedded MLOps platform for a movie recommender. It starts a
  * platform under a home directory, ingests the movie catalogue from a TMDB-style API it serves on
- * loopback (crawl, validate with quarantine, store), announces a batch of ratings as an event,
- * receives it on a subscription, and prints a short report.
+ * loopback (crawl, validate with quarantine, store), trains and tracks a baseline model, registers
+ * it with lineage and promotes it to champion, announces a batch of ratings as an event, receives it
+ * on a subscription, and prints a short report.
  *
  * <p>Run it with {@code mvn -q -DskipTests -pl samples/movie-ratings -am package exec:java}; pass a
  * home directory with {@code -Dexec.args=/some/dir}.
@@ -70,11 +71,17 @@ public final class MovieRatingsApp {
         Path dir;
         PipelineRun ingestion;
         IngestionPipeline ingest;
+        PipelineRun training = null;
+        TrainingPipeline train = null;
         try (MovieApiServer api = MovieApiServer.start();
                 MlopsPlatform mlops = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters).build()) {
             dir = mlops.home();
             ingest = new IngestionPipeline(api.discoverUri());
             ingestion = mlops.pipelines().run(ingest.pipeline);
+            if (ingestion.state() == RunState.SUCCEEDED) {
+                train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
+                training = mlops.pipelines().run(train.pipeline);
+            }
             mlops.eventBus().subscribe("movies.ratings.*", event -> {
                 received.add(event);
                 arrived.countDown();
@@ -109,11 +116,22 @@ public final class MovieRatingsApp {
         } else {
             out.println("  received   nothing within 10 s");
         }
+        if (training != null && training.state() == RunState.SUCCEEDED) {
+            TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();
+            TrainingPipeline.Registered version = training.output(train.register).orElseThrow();
+            out.printf(Locale.ROOT, "  train      run %s: genre-mean baseline, rmse %.3f, tracked as %s%n", training.runId(),
+                    model.rmse(), version.trackingRun());
+            out.printf("  registry   %s version %d%s%n", TrainingPipeline.MODEL, version.version(),
+                    version.champion() ? " is now the champion" : " was not promoted");
+        } else if (training != null) {
+            out.printf("  train      run %s %s: %s%n", training.runId(), training.state(), training.steps());
+        }
         out.printf(Locale.ROOT, "  metrics    %s=%.0f %s=%.0f (the SDK's own platform and pipeline events included)%n",
                 MetricNames.EVENT_PUBLISHED, count(meters, MetricNames.EVENT_PUBLISHED),
                 MetricNames.EVENT_DELIVERED, count(meters, MetricNames.EVENT_DELIVERED));
-        boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED;
-        out.println(ok ? "OK: ingested the movie catalogue, published and received 1 ratings event."
+        boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED && training != null
+                && training.state() == RunState.SUCCEEDED;
+        out.println(ok ? "OK: ingested the movie catalogue, trained and registered a model, exchanged a ratings event."
                 : "FAILED: see above.");
         return ok;
     }

@@ -24,7 +24,10 @@ class MovieRatingsAppTest {
                 .contains("received   movies.ratings.arrived  by subscription 'movies.ratings.*'")
                 .containsPattern("ingest     run r\\d{8}t\\d{6}-[0-9a-f]{8}: crawled 100 movies, kept 96, quarantined 4, "
                         + "stored data/raw/movies-r.*\\.csv")
-                .endsWith("OK: ingested the movie catalogue, published and received 1 ratings event." + System.lineSeparator());
+                .containsPattern("train      run r\\S+: genre-mean baseline, rmse \\d\\.\\d{3}, tracked as p[0-9a-f]{24}")
+                .contains("registry   movie-rater version 1 is now the champion")
+                .endsWith("OK: ingested the movie catalogue, trained and registered a model, exchanged a ratings event."
+                        + System.lineSeparator());
         assertThat(report).containsPattern("mlops\\.event\\.published=\\d+ mlops\\.event\\.delivered=1 ");
     }
 }

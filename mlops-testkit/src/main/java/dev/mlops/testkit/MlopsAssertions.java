@@ -1,7 +1,9 @@
 package dev.mlops.testkit;
 
 import dev.mlops.api.event.Event;
+import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.pipeline.PipelineRun;
+import dev.mlops.api.tracking.RunInfo;
 import org.assertj.core.api.Assertions;
 
 /**
@@ -43,6 +45,26 @@ public class MlopsAssertions extends Assertions {
      */
     public static PipelineRunAssert assertThat(PipelineRun actual) {
         return new PipelineRunAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a model version.
+     *
+     * @param actual the version
+     * @return the assertions
+     */
+    public static ModelVersionAssert assertThat(ModelVersion actual) {
+        return new ModelVersionAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a tracking run.
+     *
+     * @param actual the run's record
+     * @return the assertions
+     */
+    public static RunInfoAssert assertThat(RunInfo actual) {
+        return new RunInfoAssert(actual);
     }
 
     /**

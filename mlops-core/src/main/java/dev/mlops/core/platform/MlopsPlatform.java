@@ -14,6 +14,7 @@ import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.tracking.Tracker;
 import dev.mlops.api.platform.Platform;
 import dev.mlops.core.event.EventBusProvider;
+import dev.mlops.core.artifact.ArtifactStoreProvider;
 import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBusProvider;
 import dev.mlops.core.model.EmbeddedModelRegistry;
@@ -22,6 +23,7 @@ import dev.mlops.core.pipeline.EmbeddedPipelines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,14 +75,15 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MlopsPlatform(PlatformContext context, EventBus eventBus, List<AutoCloseable> owned) {
+    private MlopsPlatform(PlatformContext context, EventBus eventBus, ArtifactStore artifactStore,
+            List<AutoCloseable> owned) {
         this.context = context;
         this.eventBus = eventBus;
         this.owned = owned;
         this.pipelines = new EmbeddedPipelines(this, context.json(), context.meterRegistry(),
                 context.intProperty("pipeline.threads").orElse(EmbeddedPipelines.DEFAULT_THREADS));
         owned.add(pipelines);
-        this.artifactStore = LocalArtifactStore.at(context.home().resolve("artifacts"), context.json());
+        this.artifactStore = artifactStore;
         this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
                 context.clock(), eventBus);
         this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
@@ -263,6 +266,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         private @Nullable MeterRegistry meterRegistry;
         private @Nullable EventBus eventBus;
         private @Nullable String eventBusProvider;
+        private @Nullable ArtifactStore artifactStore;
+        private @Nullable URI artifacts;
         private JsonCodec json = JsonCodec.create();
         private final Map<String, String> properties = new LinkedHashMap<>();
 
@@ -336,6 +341,29 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         }
 
         /**
+         * Uses an artifact store the host created; the host keeps owning it.
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder artifactStore(ArtifactStore store) {
+            this.artifactStore = Checks.notNull("platform.artifactStore", store);
+            return this;
+        }
+
+        /**
+         * Opens the artifact store at a URI with the {@link ArtifactStoreProvider} of its scheme, e.g.
+         * {@code s3://bucket/prefix} with mlops-s3 on the class path.
+         *
+         * @param uri the store's root; default {@code <home>/artifacts}
+         * @return this builder
+         */
+        public Builder artifacts(URI uri) {
+            this.artifacts = Checks.notNull("platform.artifacts", uri);
+            return this;
+        }
+
+        /**
          * Sets the JSON codec, e.g. one with tighter limits.
          *
          * @param json the codec; default {@link JsonCodec#create()}
@@ -374,9 +402,14 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                 throw new ConflictException("platform.eventBus and platform.eventBusProvider are both set ('"
                         + eventBusProvider + "'); set one");
             }
+            if (artifactStore != null && artifacts != null) {
+                throw new ConflictException("platform.artifactStore and platform.artifacts are both set ('" + artifacts
+                        + "'); set one");
+            }
             EventBusProvider provider = eventBus == null
                     ? findProvider(eventBusProvider == null ? InProcessEventBusProvider.NAME : eventBusProvider)
                     : null;
+            ArtifactStoreProvider storeProvider = artifacts == null ? null : findStoreProvider(artifacts);
             Path dir = prepareHome(home);
             List<AutoCloseable> owned = new ArrayList<>();
             try {
@@ -392,7 +425,13 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                     bus = provider.create(context);
                     owned.add(bus);
                 }
-                MlopsPlatform platform = new MlopsPlatform(context, bus, owned);
+                ArtifactStore store = artifactStore;
+                if (store == null) {
+                    store = storeProvider != null ? storeProvider.open(artifacts, context)
+                            : LocalArtifactStore.at(dir.resolve("artifacts"), json);
+                    owned.add(store);
+                }
+                MlopsPlatform platform = new MlopsPlatform(context, bus, store, owned);
                 bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
                         .data("home", dir.toString()).build());
                 LOG.info("Platform '{}' started in {}", name, dir);
@@ -414,6 +453,19 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                         "on the class path: " + String.join(", ", found.keySet()));
             }
             return provider;
+        }
+
+        private static ArtifactStoreProvider findStoreProvider(URI uri) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+            List<String> schemes = new ArrayList<>();
+            for (ArtifactStoreProvider provider : ServiceLoader.load(ArtifactStoreProvider.class)) {
+                if (provider.scheme().equals(scheme)) {
+                    return provider;
+                }
+                schemes.add(provider.scheme());
+            }
+            throw new NotFoundException("artifact store provider", scheme, "for " + uri + "; schemes on the class path: "
+                    + schemes);
         }
 
         private static Path prepareHome(Path home) {

@@ -9,7 +9,9 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventTypes;
+import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBus;
+import java.net.URI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +102,22 @@ class MlopsPlatformTest {
             assertThat(mlops.context().intProperty("event.threads")).contains(3);
             assertThat(mlops.context().durationProperty("event.drain-timeout")).hasValueSatisfying(
                     d -> assertThat(d.toSeconds()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void opensTheArtifactStoreByUri() throws Exception {
+        Path store = dir.resolve("shared-artifacts");
+        try (MlopsPlatform mlops = MlopsPlatform.builder().home(dir.resolve("home")).artifacts(store.toUri()).build()) {
+            Path file = Files.writeString(dir.resolve("m.bin"), "w");
+            assertThat(mlops.artifactStore().put(file).uri().toString()).startsWith(store.toUri().toString());
+        }
+        assertThatThrownBy(() -> MlopsPlatform.builder().home(dir).artifacts(URI.create("gs://bucket/x")).build())
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageStartingWith("artifact store provider 'gs' not found; for gs://bucket/x; schemes on the class path: [file");
+        try (LocalArtifactStore local = LocalArtifactStore.at(store, JsonCodec.create())) {
+            assertThatThrownBy(() -> MlopsPlatform.builder().home(dir).artifactStore(local).artifacts(store.toUri()).build())
+                    .isInstanceOf(ConflictException.class).hasMessageStartingWith("platform.artifactStore and platform.artifacts are both set");
         }
     }
 

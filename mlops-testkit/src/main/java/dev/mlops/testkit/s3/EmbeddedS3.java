@@ -83,6 +83,24 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     /**
+     * The access key id the server accepts.
+     *
+     * @return the key id
+     */
+    public String accessKey() {
+        return accessKey;
+    }
+
+    /**
+     * The secret key the server accepts (a random test value).
+     *
+     * @return the secret
+     */
+    public String secretKey() {
+        return secretKey;
+    }
+
+    /**
      * A client for the server, with path-style addressing and the server's credentials.
      *
      * @return the client; closed with the server

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.artifact.ArtifactRef;
 import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.s3.S3ArtifactStore;
 import dev.mlops.s3.S3Location;
 import dev.mlops.testkit.tck.ArtifactStoreTck;
@@ -57,6 +59,23 @@ class S3ArtifactStoreTest extends ArtifactStoreTck {
         Path out = scratch.resolve("out/big.bin");
         store.get(ref, out);
         assertThat(Files.readAllBytes(out)).isEqualTo(big);
+    }
+
+    @Test
+    void aPlatformKeepsModelVersionsInS3WhenToldByUri() throws IOException {
+        String bucket = s3.createBucket("models");
+        Path model = Files.writeString(scratch.resolve("w.bin"), "weights");
+        try (MlopsPlatform mlops = MlopsPlatform.builder().home(scratch.resolve("home"))
+                .artifacts(URI.create("s3://" + bucket + "/registry"))
+                .property("s3.endpoint", s3.endpoint().toString()).property("s3.path-style", "true")
+                .property("s3.access-key-id", s3.accessKey()).property("s3.secret-access-key", s3.secretKey())
+                .build()) {
+            ModelVersion v = mlops.registry().createVersion(s -> s.model("movie-rater").artifacts(model));
+            assertThat(v.artifacts().uri().toString()).startsWith("s3://" + bucket + "/registry/sha256/");
+            Path out = scratch.resolve("download.bin");
+            mlops.registry().downloadArtifacts(v, out);
+            assertThat(out).hasContent("weights");
+        }
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.mlops.api;
 
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A validated name for anything the SDK stores or addresses: pipelines, steps, feature views,
@@ -27,7 +25,6 @@ public final class Name implements Comparable<Name> {
     /** The regular expression every name matches. */
     public static final String PATTERN = "[a-z][a-z0-9_-]{0," + (MAX_LENGTH - 1) + "}";
 
-    private static final Pattern ALLOWED_CHARS = Pattern.compile("[a-z0-9_-]*");
     private static final Set<String> RESERVED = Set.of("con", "prn", "aux", "nul",
             "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
             "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
@@ -71,11 +68,14 @@ public final class Name implements Comparable<Name> {
         if (first < 'a' || first > 'z') {
             throw new ValidationException(field, "start with a lowercase letter a-z", value);
         }
-        if (!ALLOWED_CHARS.matcher(value).matches()) {
-            throw new ValidationException(field,
-                    "contain only lowercase letters a-z, digits 0-9, '_' and '-'", value);
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                throw new ValidationException(field,
+                        "contain only lowercase letters a-z, digits 0-9, '_' and '-'", value);
+            }
         }
-        if (RESERVED.contains(value.toLowerCase(Locale.ROOT))) {
+        if (value.length() <= 4 && RESERVED.contains(value)) {
             throw new ValidationException(field,
                     "not be a device name reserved by Windows (con, prn, aux, nul, com1-9, lpt1-9)", value);
         }

@@ -205,7 +205,8 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         Name.check("model", model);
         Map<String, Integer> current = aliases(model);
         List<ModelVersion> all = new ArrayList<>();
-        for (int v = 1; v <= latestNumber(model); v++) {
+        int latest = latestNumber(model);
+        for (int v = 1; v <= latest; v++) {
             VersionRecord record = readVersion(model, v);
             if (record != null) {
                 all.add(withAliases(record, current));
@@ -413,7 +414,10 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         Path file = versionFile(model, version);
         FileTime modified = modified(file);
         if (cached != null && Objects.equals(cached.modified, modified)) {
-            versionCache.put(key, new CachedVersion(cached.record, modified, now));
+            CachedVersion refreshed = new CachedVersion(cached.record, modified, now);
+            refreshed.builtWith = cached.builtWith;
+            refreshed.built = cached.built;
+            versionCache.put(key, refreshed);
             return cached.record;
         }
         byte[] bytes = StateFiles.readIfExists(file);
@@ -486,10 +490,19 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
                 json.writeString(new ChangeRecord(kind.name(), subject, from, to, actor, at.toString())));
     }
 
-    private static ModelVersion withAliases(VersionRecord record, Map<String, Integer> aliases) {
+    private ModelVersion withAliases(VersionRecord record, Map<String, Integer> aliases) {
+        CachedVersion cached = versionCache.get(record.model() + "/" + record.version());
+        if (cached != null && cached.record == record && cached.builtWith == aliases) {
+            return cached.built;
+        }
         List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == record.version())
                 .map(Map.Entry::getKey).sorted().toList();
-        return record.toVersion(pointing);
+        ModelVersion built = record.toVersion(pointing);
+        if (cached != null && cached.record == record) {
+            cached.builtWith = aliases;
+            cached.built = built;
+        }
+        return built;
     }
 
     private void publish(String type, String model, Map<String, Object> data) {
@@ -501,8 +514,22 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         }
     }
 
-    /** A version file as last read, with its modification time. */
-    private record CachedVersion(VersionRecord record, @Nullable FileTime modified, long checkedAt) {
+    /**
+     * A version file as last read, with its modification time, and the API view last built from it
+     * (valid while the aliases map it was built with is the current one).
+     */
+    private static final class CachedVersion {
+        final VersionRecord record;
+        final @Nullable FileTime modified;
+        final long checkedAt;
+        volatile @Nullable Map<String, Integer> builtWith;
+        volatile @Nullable ModelVersion built;
+
+        CachedVersion(VersionRecord record, @Nullable FileTime modified, long checkedAt) {
+            this.record = record;
+            this.modified = modified;
+            this.checkedAt = checkedAt;
+        }
     }
 
     /** The aliases of one model as last read, with the file's modification time. */

@@ -12,14 +12,11 @@ import dev.mlops.core.platform.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -119,36 +116,10 @@ public final class S3ArtifactStore implements ArtifactStore {
         Checks.notNull("ref", ref);
         Checks.notNull("target", target);
         requireOwn(ref);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ValidationException("target", "not exist yet", target);
-        }
-        Path parent = target.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-            if (!ref.directory()) {
-                Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
-                download(ref.sha256(), temp, ref.uri());
-                move(temp, target);
-                return;
-            }
-            byte[] manifest = call("read " + ref.uri(), () -> client.getObjectAsBytes(r -> r.bucket(location.bucket())
-                    .key(key(ref.sha256()))).asByteArray());
-            List<ArtifactManifests.Entry> entries = ArtifactManifests.read(json, manifest, ref);
-            Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
-            try {
-                for (ArtifactManifests.Entry entry : entries) {
-                    Path out = ArtifactManifests.resolveInside(temp, entry.path());
-                    Files.createDirectories(out.getParent());
-                    download(entry.sha256(), out, ref.uri());
-                }
-                move(temp, target);
-            } catch (RuntimeException | IOException e) {
-                deleteRecursively(temp);
-                throw e;
-            }
-        } catch (IOException e) {
-            throw new MlopsException("cannot write " + target + ": " + e, e, true);
-        }
+        ArtifactManifests.materialize(ref, target,
+                () -> ArtifactManifests.read(json, call("read " + ref.uri(), () -> client.getObjectAsBytes(r -> r
+                        .bucket(location.bucket()).key(key(ref.sha256()))).asByteArray()), ref),
+                (sha, out) -> download(sha, out, ref.uri()));
     }
 
     @Override
@@ -275,22 +246,6 @@ public final class S3ArtifactStore implements ArtifactStore {
             return request.get();
         } catch (SdkException e) {
             throw new MlopsException("cannot " + what + " (" + location + "): " + e.getMessage(), e, e.retryable());
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

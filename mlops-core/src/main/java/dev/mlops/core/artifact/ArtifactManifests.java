@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -133,6 +135,76 @@ public final class ArtifactManifests {
         return entries;
     }
 
+    /** Writes one stored file, by digest, to a path, verifying it. */
+    @FunctionalInterface
+    public interface BlobWriter {
+        /**
+         * Writes the file.
+         *
+         * @param sha256 the file's digest
+         * @param out where to write it
+         * @throws IOException if the disk or the store fails
+         */
+        void write(String sha256, Path out) throws IOException;
+    }
+
+    /** Reads a directory artifact's manifest. */
+    @FunctionalInterface
+    public interface ManifestReader {
+        /**
+         * Reads it.
+         *
+         * @return the files
+         * @throws IOException if the store fails
+         */
+        List<Entry> read() throws IOException;
+    }
+
+    /**
+     * Writes an artifact to a target that does not exist yet: a file, or a directory of the
+     * manifest's files. Everything goes to a temporary sibling first and is renamed into place only
+     * once every file is written and verified; on failure nothing is left behind.
+     *
+     * @param ref the artifact
+     * @param target the file or directory to create
+     * @param manifest reads the manifest, for directory artifacts
+     * @param blobs writes one file by digest, verifying it
+     */
+    public static void materialize(ArtifactRef ref, Path target, ManifestReader manifest, BlobWriter blobs) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ValidationException("target", "not exist yet", target);
+        }
+        Path temp = null;
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            if (ref.directory()) {
+                List<Entry> entries = manifest.read();
+                temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
+                for (Entry entry : entries) {
+                    Path out = resolveInside(temp, entry.path());
+                    Files.createDirectories(out.getParent());
+                    blobs.write(entry.sha256(), out);
+                }
+            } else {
+                temp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
+                blobs.write(ref.sha256(), temp);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw new MlopsException("cannot write " + target + ": " + e, e, true);
+        } finally {
+            if (temp != null) {
+                deleteRecursively(temp);
+            }
+        }
+    }
+
     /**
      * Resolves a manifest path under a directory, refusing anything that would land outside it.
      *
@@ -218,6 +290,16 @@ public final class ArtifactManifests {
         if (!expected.equals(actual)) {
             throw new ValidationException("artifact " + uri, "hash to its recorded sha256 " + expected
                     + " (the stored bytes are corrupt or were changed)", actual);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: the failure that got us here is the one to report
         }
     }
 

@@ -24,11 +24,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Artifacts on the local file system, by content: each file is kept once as
@@ -102,34 +100,8 @@ public final class LocalArtifactStore implements ArtifactStore {
         Checks.notNull("ref", ref);
         Checks.notNull("target", target);
         Path blob = blobOf(ref);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ValidationException("target", "not exist yet", target);
-        }
-        Path parent = target.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-            if (!ref.directory()) {
-                Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
-                copyVerified(blob, ref.sha256(), temp, ref.uri());
-                move(temp, target);
-                return;
-            }
-            List<ArtifactManifests.Entry> entries = ArtifactManifests.read(json, Files.readAllBytes(blob), ref);
-            Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
-            try {
-                for (ArtifactManifests.Entry entry : entries) {
-                    Path out = ArtifactManifests.resolveInside(temp, entry.path());
-                    Files.createDirectories(out.getParent());
-                    copyVerified(blobPath(entry.sha256()), entry.sha256(), out, ref.uri());
-                }
-                move(temp, target);
-            } catch (RuntimeException | IOException e) {
-                deleteRecursively(temp);
-                throw e;
-            }
-        } catch (IOException e) {
-            throw new MlopsException("cannot write " + target + ": " + e, e, true);
-        }
+        ArtifactManifests.materialize(ref, target, () -> ArtifactManifests.read(json, Files.readAllBytes(blob), ref),
+                (sha, out) -> copyVerified(blobPath(sha), sha, out, ref.uri()));
     }
 
     @Override
@@ -229,12 +201,4 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.mlops.api.platform;
 
 import dev.mlops.api.event.EventBus;
+import dev.mlops.api.feature.FeatureStore;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.pipeline.Pipelines;
 import dev.mlops.api.tracking.Tracker;
@@ -56,6 +57,13 @@ public interface Platform {
      * @return the registry
      */
     ModelRegistry registry();
+
+    /**
+     * Feature definitions (and, as the area grows, training data and online features).
+     *
+     * @return the feature store
+     */
+    FeatureStore features();
 
     /**
      * Experiments and tracking runs.

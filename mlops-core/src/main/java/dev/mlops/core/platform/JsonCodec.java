@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mlops.api.Checks;
 import dev.mlops.api.Nullable;
@@ -21,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * The one JSON reader and writer of the SDK, configured for untrusted input: no polymorphic default
  * typing (so a document can never choose a class to instantiate), limits on document size, nesting
  * depth, string and number length, duplicate keys and trailing content rejected, no coercion of
- * scalars ({@code "1"} is not an {@code int}), and {@code java.time} values as ISO-8601 strings.
+ * scalars ({@code "1"} is not an {@code int}), {@code java.time} values as ISO-8601 strings, and
+ * {@code Optional}s as their value or {@code null}.
  *
  * <pre>{@code
  * JsonCodec json = JsonCodec.create();
@@ -55,7 +57,9 @@ public final class JsonCodec {
                 .build();
         this.mapper = JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

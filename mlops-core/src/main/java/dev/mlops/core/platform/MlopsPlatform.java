@@ -10,6 +10,7 @@ import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.feature.FeatureStore;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.tracking.Tracker;
 import dev.mlops.api.platform.Platform;
@@ -17,6 +18,7 @@ import dev.mlops.core.event.EventBusProvider;
 import dev.mlops.core.artifact.ArtifactStoreProvider;
 import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBusProvider;
+import dev.mlops.core.feature.EmbeddedFeatureStore;
 import dev.mlops.core.model.EmbeddedModelRegistry;
 import dev.mlops.core.tracking.EmbeddedTracker;
 import dev.mlops.core.pipeline.EmbeddedPipelines;
@@ -72,6 +74,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final ArtifactStore artifactStore;
     private final ModelRegistry registry;
     private final Tracker tracker;
+    private final FeatureStore features;
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -88,6 +91,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                 context.clock(), eventBus);
         this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
                 context.clock(), eventBus);
+        this.features = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(), context.clock(),
+                eventBus);
     }
 
     /**
@@ -169,6 +174,16 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     @Override
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Feature definitions, under {@code <home>/features}.
+     *
+     * @return the feature store
+     */
+    @Override
+    public FeatureStore features() {
+        return features;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mlops.api.pipeline;
 
 import dev.mlops.api.Checks;
 import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -69,11 +70,15 @@ public final class ScheduleOptions {
     /**
      * Sets how often the schedule checks for due intervals.
      *
-     * @param interval positive; default 1 second
+     * @param interval at least 1 millisecond; default 1 second
      * @return these options
      */
     public ScheduleOptions pollInterval(Duration interval) {
-        this.pollInterval = Checks.positive("schedule.pollInterval", interval);
+        Checks.positive("schedule.pollInterval", interval);
+        if (interval.toMillis() < 1) {
+            throw new ValidationException("schedule.pollInterval", "be at least 1 millisecond", interval);
+        }
+        this.pollInterval = interval;
         return this;
     }
 

@@ -19,11 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -228,7 +228,7 @@ public final class InProcessEventBus implements EventBus {
     private final class Mailbox implements Subscription {
         final TypePattern pattern;
         final EventListener listener;
-        final Queue<Event> queue = new ArrayBlockingQueue<>(queueCapacity);
+        final Queue<Event> queue = new LinkedBlockingQueue<>(queueCapacity);
         final AtomicBoolean scheduled = new AtomicBoolean();
         volatile boolean active = true;
 

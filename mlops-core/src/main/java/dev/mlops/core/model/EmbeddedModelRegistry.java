@@ -176,14 +176,16 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         Name.check("model", model);
         VersionRecord record = readVersion(model, version);
         if (record == null) {
-            throw new NotFoundException("model version", model + "/" + version,
-                    "model '" + model + "' has versions 1.." + latestNumber(model));
+            int latest = latestNumber(model);
+            throw new NotFoundException("model version", model + "/" + version, latest == 0
+                    ? "model '" + model + "' has no versions" : "model '" + model + "' has versions 1.." + latest);
         }
         return withAliases(record, aliases(model));
     }
 
     @Override
     public Optional<ModelVersion> versionByAlias(String model, String alias) {
+        Checks.notNull("alias", alias);
         Map<String, Integer> current = aliases(model);
         Integer version = current.get(alias);
         if (version == null) {
@@ -415,7 +417,6 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         FileTime modified = modified(file);
         if (cached != null && Objects.equals(cached.modified, modified)) {
             CachedVersion refreshed = new CachedVersion(cached.record, modified, now);
-            refreshed.builtWith = cached.builtWith;
             refreshed.built = cached.built;
             versionCache.put(key, refreshed);
             return cached.record;
@@ -492,15 +493,15 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     private ModelVersion withAliases(VersionRecord record, Map<String, Integer> aliases) {
         CachedVersion cached = versionCache.get(record.model() + "/" + record.version());
-        if (cached != null && cached.record == record && cached.builtWith == aliases) {
-            return cached.built;
+        Built last = cached == null ? null : cached.built;
+        if (cached != null && cached.record == record && last != null && last.aliases == aliases) {
+            return last.version;
         }
         List<String> pointing = aliases.entrySet().stream().filter(e -> e.getValue() == record.version())
                 .map(Map.Entry::getKey).sorted().toList();
         ModelVersion built = record.toVersion(pointing);
         if (cached != null && cached.record == record) {
-            cached.builtWith = aliases;
-            cached.built = built;
+            cached.built = new Built(aliases, built);
         }
         return built;
     }
@@ -522,14 +523,17 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         final VersionRecord record;
         final @Nullable FileTime modified;
         final long checkedAt;
-        volatile @Nullable Map<String, Integer> builtWith;
-        volatile @Nullable ModelVersion built;
+        volatile @Nullable Built built;
 
         CachedVersion(VersionRecord record, @Nullable FileTime modified, long checkedAt) {
             this.record = record;
             this.modified = modified;
             this.checkedAt = checkedAt;
         }
+    }
+
+    /** An API view of a version and the aliases map it was built with. */
+    private record Built(Map<String, Integer> aliases, ModelVersion version) {
     }
 
     /** The aliases of one model as last read, with the file's modification time. */

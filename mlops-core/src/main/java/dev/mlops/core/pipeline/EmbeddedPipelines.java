@@ -127,12 +127,19 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
                 throw new ConflictException("run '" + runId + "' of pipeline '" + pipeline.name() + "' already exists");
             }
             Journal journal = null;
-            if (request.durable()) {
-                journal = Journal.create(dir.resolve(JOURNAL), json);
-                journal.append(runHeader(pipeline, runId, params, interval, now), new byte[0]);
+            RunExecution run;
+            try {
+                if (request.durable()) {
+                    journal = Journal.create(dir.resolve(JOURNAL), json);
+                    journal.append(runHeader(pipeline, runId, params, interval, now), new byte[0]);
+                }
+                run = new RunExecution(env, pipeline, runId, params, interval, now, journal, request.listener(), Map.of());
+            } catch (RuntimeException e) {
+                if (journal != null) {
+                    journal.close();
+                }
+                throw e;
             }
-            RunExecution run = new RunExecution(env, pipeline, runId, params, interval, now, journal,
-                    request.listener(), Map.of());
             active.put(key(pipeline.name(), runId), run);
             LOG.info("[{}/{}] run started", pipeline.name(), runId);
             run.start(false);
@@ -199,8 +206,8 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
             PipelineSchedule scheduled = new PipelineSchedule(this, pipeline, schedule, options, platform.clock(), json,
                     env.pipelineDir(pipeline.name()).resolve("schedule.json"), env.scheduler(),
                     s -> schedules.remove(s.pipelineName()));
-            schedules.put(pipeline.name(), scheduled);
             scheduled.begin();
+            schedules.put(pipeline.name(), scheduled);
             LOG.info("[{}] scheduled {}", pipeline.name(), schedule);
             return scheduled;
         }

@@ -112,6 +112,12 @@ public final class EmbeddedTracker implements Tracker {
         Path dir = runDir(ctx.pipeline(), id);
         return files.locked(dir, () -> {
             if (Files.isRegularFile(dir.resolve("run.json"))) {
+                RunRecord r = read(ctx.pipeline(), id);
+                if (!r.status().equals(RunStatus.RUNNING.name())) {
+                    // A retried step or a resumed pipeline run logs on: the run is running again.
+                    StateFiles.replace(dir.resolve("run.json"), json.write(new RunRecord(r.id(), r.experiment(), r.name(),
+                            RunStatus.RUNNING.name(), r.startedAt(), null, r.params(), r.tags(), r.artifacts())));
+                }
                 return new Handle(ctx.pipeline(), id);
             }
             return create(ctx.pipeline(), id, ctx.runId(), Map.of("pipeline", ctx.pipeline(), "pipeline_run", ctx.runId()),
@@ -193,7 +199,7 @@ public final class EmbeddedTracker implements Tracker {
                     metrics.computeIfAbsent(p.key(), k -> new ArrayList<>())
                             .add(new MetricPoint(p.step(), p.value(), Instant.parse(p.ts())));
                 } catch (ValidationException e) {
-                    break;   // a torn last line
+                    // a line torn by a crash; the points after it are intact
                 }
             }
         }
@@ -228,7 +234,9 @@ public final class EmbeddedTracker implements Tracker {
             this.experiment = experiment;
             this.id = id;
             this.dir = runDir(experiment, id);
-            info().metrics().forEach((k, series) -> lastStep.put(k, series.get(series.size() - 1).step()));
+            info().metrics().forEach((k, series) -> lastStep.put(k,
+                    series.stream().mapToLong(MetricPoint::step).max().orElse(0)));
+            endLineIfTorn(dir.resolve("metrics.jsonl"));
         }
 
         @Override
@@ -333,6 +341,13 @@ public final class EmbeddedTracker implements Tracker {
         public void close() {
             if (read(experiment, id).status().equals(RunStatus.RUNNING.name())) {
                 end(RunStatus.FINISHED);
+            }
+        }
+
+        private void endLineIfTorn(Path metrics) {
+            byte[] bytes = StateFiles.readIfExists(metrics);
+            if (bytes != null && bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+                StateFiles.appendLine(metrics, "");
             }
         }
 

@@ -296,6 +296,51 @@ class EmbeddedPipelinesTest {
     }
 
     @Test
+    void cancellingSettlesAStepWaitingForItsRetryAtOnce() {
+        CountDownLatch failedOnce = new CountDownLatch(1);
+        var p = Pipeline.builder("backoff");
+        p.step("flaky", ctx -> {
+            failedOnce.countDown();
+            throw new IOException("try again later");
+        }).retry(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMinutes(10))
+                .maxBackoff(Duration.ofMinutes(10)).jitter(0).build());
+        RunHandle handle = mlops.pipelines().start(p.build());
+        await(failedOnce);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (handle.snapshot().step("flaky").orElseThrow().attempts().isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        handle.cancel();
+        PipelineRun run = handle.await(WAIT);
+        assertThat(run.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(state(run, "flaky")).isEqualTo(StepState.CANCELLED);
+    }
+
+    @Test
+    void closingThePlatformEndsRunsWaitingForARetry() {
+        CountDownLatch failedOnce = new CountDownLatch(1);
+        var p = Pipeline.builder("backoff-close");
+        p.step("flaky", ctx -> {
+            failedOnce.countDown();
+            throw new IOException("try again later");
+        }).retry(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMinutes(10))
+                .maxBackoff(Duration.ofMinutes(10)).build());
+        RunHandle handle = mlops.pipelines().start(p.build());
+        await(failedOnce);
+        mlops.close();
+        assertThat(handle.await(WAIT).state()).isEqualTo(RunState.CANCELLED);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(20, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void resumesAFailedRunWithoutRerunningSucceededSteps() {
         AtomicInteger ingests = new AtomicInteger();
         AtomicInteger trains = new AtomicInteger();

@@ -156,6 +156,9 @@ class PipelineScheduleTest {
                     .isInstanceOf(ConflictException.class).hasMessage("pipeline 'hourly' is already scheduled; cancel that first");
             assertThatThrownBy(() -> mlops.pipelines().schedule(pipeline, Schedule.cron("0 * * * *"), o -> o.maxActiveRuns(0)))
                     .hasMessage("schedule.maxActiveRuns must be between 1 and 100, was '0'");
+            assertThatThrownBy(() -> mlops.pipelines().schedule(pipeline, Schedule.cron("0 * * * *"),
+                    o -> o.pollInterval(Duration.ofNanos(500_000))))
+                    .hasMessage("schedule.pollInterval must be at least 1 millisecond, was 'PT0.0005S'");
         }
     }
 }

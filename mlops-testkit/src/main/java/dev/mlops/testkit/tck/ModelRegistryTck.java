@@ -317,5 +317,8 @@ public abstract class ModelRegistryTck {
         assertThatThrownBy(() -> registry.version("movie-rater", 0)).isInstanceOf(ValidationException.class);
         assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
         assertThat(registry.latestVersion("never")).isEmpty();
+        assertThatThrownBy(() -> registry.version("never", 1)).isInstanceOf(NotFoundException.class)
+                .hasMessage("model version 'never/1' not found; model 'never' has no versions");
+        assertThatThrownBy(() -> registry.versionByAlias("movie-rater", null)).isInstanceOf(ValidationException.class);
     }
 }

@@ -25,6 +25,29 @@ class EmbeddedTrackerTest extends TrackerTck {
     }
 
     @Test
+    void aStepAfterOneThatEndedTheRunLogsOnAndTornLinesAreSkipped() throws java.io.IOException {
+        try (MlopsPlatform mlops = MlopsPlatform.builder().home(scratch.resolve("home")).clock(clock).build()) {
+            var p = Pipeline.builder("two-steps");
+            Step<String> first = p.step("first", ctx -> {
+                var run = mlops.tracker().runFor(ctx);
+                run.logMetric("loss", 0.9, 100);
+                run.close();
+                java.nio.file.Files.writeString(scratch.resolve("home/tracking/two-steps/runs/" + run.id() + "/metrics.jsonl"),
+                        "{\"key\":\"lo", java.nio.file.StandardOpenOption.APPEND);
+                return run.id();
+            });
+            Step<String> second = p.step("second", first, (ctx, id) -> {
+                mlops.tracker().runFor(ctx).logMetric("loss", 0.5);
+                return id;
+            });
+            PipelineRun run = mlops.pipelines().run(p.build());
+            assertThat(run).succeeded();
+            RunInfo info = mlops.tracker().findRun(run.output(second).orElseThrow()).orElseThrow();
+            assertThat(info.metrics().get("loss")).extracting(dev.mlops.api.tracking.MetricPoint::step).containsExactly(100L, 101L);
+        }
+    }
+
+    @Test
     void everyStepOfAPipelineRunLogsToOneTrackingRun() {
         try (MlopsPlatform mlops = MlopsPlatform.builder().home(scratch.resolve("home")).clock(clock).build()) {
             var p = Pipeline.builder("train-movie-rater");

@@ -40,6 +40,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,9 @@ public final class RunExecution implements RunHandle {
     private final Set<AttemptRun> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CompletableFuture<PipelineRun> done = new CompletableFuture<>();
     private final AtomicInteger eventSequence = new AtomicInteger();
+    private final Map<Node, Future<?>> backingOff = new IdentityHashMap<>();
     private volatile boolean cancelled;
+    private volatile @Nullable RuntimeException journalFailure;
     private RunState state = RunState.RUNNING;
     private @Nullable Instant endedAt;
     private int remaining;
@@ -183,18 +186,28 @@ public final class RunExecution implements RunHandle {
     @Override
     public void cancel() {
         List<AttemptRun> stopping;
+        List<Node> waiting = new ArrayList<>();
         synchronized (this) {
             if (state.done() || cancelled) {
                 return;
             }
             cancelled = true;
             stopping = new ArrayList<>(live);
+            backingOff.forEach((unit, retry) -> {
+                if (retry.cancel(false)) {
+                    waiting.add(unit);
+                }
+            });
+            backingOff.clear();
         }
         for (AttemptRun attempt : stopping) {
             if (attempt.claim()) {
                 attempt.interruptIfRunning();
                 failed(attempt, new CancellationException("run " + runId + " was cancelled"));
             }
+        }
+        for (Node unit : waiting) {
+            finishUnit(unit, StepState.CANCELLED, null, null, null, false);
         }
         synchronized (this) {
             drain();
@@ -309,13 +322,23 @@ public final class RunExecution implements RunHandle {
     }
 
     private void dispatch(Node unit) {
-        Runnable go = () -> env.executor().execute(() -> attempt(unit, 1));
+        Runnable go = () -> execute(unit, () -> attempt(unit, 1));
         Gate pool = unit.step.poolName().map(env.pools()::get).orElse(null);
         Runnable inPool = pool == null ? go : () -> pool.enter(go);
         if (unit.parent != null) {
             unit.parent.parallel.enter(inPool);
         } else {
             inPool.run();
+        }
+    }
+
+    /** Hands work to the runner's threads; a runner that is shutting down cancels the unit instead. */
+    private void execute(Node unit, Runnable work) {
+        try {
+            env.executor().execute(work);
+        } catch (RejectedExecutionException e) {
+            cancelled = true;
+            finishUnit(unit, StepState.CANCELLED, null, null, null, false);
         }
     }
 
@@ -415,8 +438,22 @@ public final class RunExecution implements RunHandle {
             Duration backoff = unit.step.retryPolicy().backoff(run.number, ThreadLocalRandom.current());
             LOG.info("[{}/{}] step '{}' attempt {} failed ({}); retrying in {}", pipeline.name(), runId, unit.name,
                     run.number, describe(failure), backoff);
-            env.scheduler().schedule(() -> env.executor().execute(() -> attempt(unit, run.number + 1)),
-                    backoff.toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                if (!cancelled) {
+                    try {
+                        backingOff.put(unit, env.scheduler().schedule(() -> {
+                            synchronized (this) {
+                                backingOff.remove(unit);
+                            }
+                            execute(unit, () -> attempt(unit, run.number + 1));
+                        }, backoff.toMillis(), TimeUnit.MILLISECONDS));
+                        return;
+                    } catch (RejectedExecutionException e) {
+                        cancelled = true;
+                    }
+                }
+            }
+            finishUnit(unit, StepState.CANCELLED, null, null, null, false);
             return;
         }
         finalFailure(run, failure);
@@ -464,6 +501,12 @@ public final class RunExecution implements RunHandle {
                 attempts.add(attempt);
             }
             journalStep(unit, outcome, attempts, cacheHit, fingerprint, encoded, unit.cause);
+            if (outcome == StepState.SUCCEEDED && journalFailure != null) {
+                // Not journaled, so not done: the step fails with the journal's error.
+                outcome = StepState.FAILED;
+                value = null;
+                unit.cause = journalFailure;
+            }
         }
         synchronized (this) {
             live.removeIf(r -> r.unit == unit);
@@ -558,7 +601,7 @@ public final class RunExecution implements RunHandle {
         boolean wasCancelled = nodes.values().stream().anyMatch(n -> n.state == StepState.CANCELLED);
         state = failed ? RunState.FAILED : wasCancelled || cancelled ? RunState.CANCELLED : RunState.SUCCEEDED;
         endedAt = env.platform().clock().instant();
-        if (journal != null) {
+        if (journal != null && journalFailure == null) {
             Map<String, Object> summary = new LinkedHashMap<>();
             nodes.values().forEach(n -> summary.put(n.name, n.state.name()));
             Map<String, Object> header = new LinkedHashMap<>();
@@ -568,8 +611,15 @@ public final class RunExecution implements RunHandle {
             header.put("steps", summary);
             try {
                 journal.append(header, new byte[0]);
-            } finally {
+            } catch (RuntimeException e) {
+                LOG.error("[{}/{}] cannot journal the end of the run", pipeline.name(), runId, e);
+            }
+        }
+        if (journal != null) {
+            try {
                 journal.close();
+            } catch (RuntimeException e) {
+                LOG.warn("[{}/{}] cannot close the run journal", pipeline.name(), runId, e);
             }
         }
         env.runTimer(pipeline.name(), state.name().toLowerCase(Locale.ROOT)).record(Duration.between(startedAt, endedAt));
@@ -597,7 +647,7 @@ public final class RunExecution implements RunHandle {
 
     private void journalStep(Node node, StepState outcome, List<Attempt> attempts, boolean cacheHit,
             @Nullable String fingerprint, StepOutputs.@Nullable Encoded encoded, @Nullable Throwable cause) {
-        if (journal == null) {
+        if (journal == null || journalFailure != null) {
             return;
         }
         Map<String, Object> header = new LinkedHashMap<>();
@@ -628,7 +678,13 @@ public final class RunExecution implements RunHandle {
         if (cause != null) {
             header.put("error", describe(cause));
         }
-        journal.append(header, encoded == null ? new byte[0] : encoded.bytes());
+        try {
+            journal.append(header, encoded == null ? new byte[0] : encoded.bytes());
+        } catch (RuntimeException e) {
+            journalFailure = e;
+            LOG.error("[{}/{}] cannot journal step '{}'; the run goes on but can no longer be resumed past this point",
+                    pipeline.name(), runId, node.name, e);
+        }
     }
 
     private void record(Node unit, Attempt attempt, String outcome) {

@@ -18,11 +18,12 @@ import java.util.function.Supplier;
 
 /** File primitives for state under the platform home: atomic replacement, forced appends, cross-JVM locks. */
 public final class StateFiles {
-    private final Map<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** One lock per directory for the whole JVM: file locks are held per JVM, not per thread. */
+    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     /** Runs an action holding the lock of a directory: one thread of one JVM at a time. */
     public <T> T locked(Path dir, Supplier<T> action) {
-        ReentrantLock local = locks.computeIfAbsent(dir, d -> new ReentrantLock());
+        ReentrantLock local = LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
         local.lock();
         try {
             Files.createDirectories(dir);

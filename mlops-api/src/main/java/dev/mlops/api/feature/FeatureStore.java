@@ -1,11 +1,12 @@
 package dev.mlops.api.feature;
 
+import dev.mlops.api.data.Table;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The feature store: definitions applied as code (this part), and — as the area grows —
- * point-in-time training data, materialization and online serving. Definitions are read from the
+ * The feature store: definitions applied as code, point-in-time-correct training data, and — as
+ * the area grows — materialization and online serving. Definitions are read from the
  * store on every call, so a change is visible at once (no cached registry).
  *
  * <pre>{@code
@@ -61,6 +62,22 @@ public interface FeatureStore {
      * @return the views
      */
     List<FeatureView> views();
+
+    /**
+     * Point-in-time-correct training data: for each entity row with event time t, each feature's
+     * value from the latest row of the same key with feature time at or before t and after
+     * t − ttl (ties on feature time go to the latest created time); rows without such a feature row
+     * keep nulls. The result has the entity rows' columns, in their order, then one column per
+     * feature named {@code view__feature}.
+     *
+     * @param entityRows the rows to label: the join keys of the service's entities and an event-time column
+     * @param eventTimeColumn the entity rows' {@code TIMESTAMP} column
+     * @param service a service applied to this store
+     * @return the training table
+     * @throws dev.mlops.api.ValidationException if the entity rows lack a join key or the event-time column
+     */
+    Table historicalFeatures(Table entityRows, String eventTimeColumn,
+            FeatureService service);
 
     /**
      * A service.

@@ -6,6 +6,7 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.Name;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
+import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
 import dev.mlops.api.event.EventTypes;
@@ -51,6 +52,7 @@ public final class EmbeddedFeatureStore implements FeatureStore {
     private final Clock clock;
     private final EventBus events;
     private final StateFiles files = new StateFiles();
+    private final DuckDbOfflineStore offline = new DuckDbOfflineStore();
 
     /**
      * Creates the store.
@@ -178,6 +180,32 @@ public final class EmbeddedFeatureStore implements FeatureStore {
     public List<FeatureView> views() {
         return load().views.values().stream()
                 .sorted(Comparator.comparing(FeatureView::name).thenComparingInt(FeatureView::version)).toList();
+    }
+
+    @Override
+    public Table historicalFeatures(Table entityRows, String eventTimeColumn, FeatureService service) {
+        Checks.notNull("service", service);
+        Stored stored = load();
+        Map<String, DuckDbOfflineStore.ViewRequest> requests = new LinkedHashMap<>();
+        for (FeatureRef ref : service.features()) {
+            FeatureView view = stored.views.get(ref.view() + "@" + ref.version());
+            if (view == null) {
+                throw new ValidationException("feature service " + service.name(), "use applied view versions", ref);
+            }
+            DuckDbOfflineStore.ViewRequest request = requests.get(view.versionedName());
+            List<String> features = new ArrayList<>(request == null ? List.of() : request.features());
+            features.add(ref.feature());
+            List<String> keys = new ArrayList<>();
+            for (String entity : view.entities()) {
+                Entity e = stored.entities.get(entity);
+                if (e == null) {
+                    throw new ValidationException("feature view " + view.versionedName() + " entity", "be applied", entity);
+                }
+                e.joinKeys().forEach(k -> keys.add(k.name()));
+            }
+            requests.put(view.versionedName(), new DuckDbOfflineStore.ViewRequest(view, keys, features));
+        }
+        return offline.historical(entityRows, eventTimeColumn, new ArrayList<>(requests.values()));
     }
 
     @Override

@@ -1,0 +1,242 @@
+package dev.mlops.core.feature;
+
+import dev.mlops.api.Checks;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.data.Column;
+import dev.mlops.api.data.ColumnType;
+import dev.mlops.api.data.Schema;
+import dev.mlops.api.data.Table;
+import dev.mlops.api.feature.FeatureSource;
+import dev.mlops.api.feature.FeatureView;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Point-in-time joins on an in-process DuckDB: the entity rows are loaded into a table, each feature
+ * view's source is read where it lies (CSV or Parquet), rows with equal key and event time are
+ * reduced to the one created last, and every view is joined with DuckDB's {@code ASOF LEFT JOIN}
+ * (latest feature time at or before the entity row's time), with the TTL applied to the matched
+ * row. The SQL is generated here so that other SQL engines can reuse it later.
+ *
+ * <pre>{@code
+ * Table training = new DuckDbOfflineStore().historical(entityRows, "event_ts", List.of(
+ *         new DuckDbOfflineStore.ViewRequest(userStats, List.of("user_id"), List.of("avg_rating"))));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class DuckDbOfflineStore {
+    private static final String ROW = "mlops_row";
+
+    /**
+     * One view's part of a request.
+     *
+     * @param view the view
+     * @param joinKeys the join keys of its entities
+     * @param features the fields to return
+     */
+    public record ViewRequest(FeatureView view, List<String> joinKeys, List<String> features) {
+        /**
+         * Copies the lists.
+         *
+         * @param view the view
+         * @param joinKeys the keys
+         * @param features the features
+         */
+        public ViewRequest {
+            joinKeys = List.copyOf(joinKeys);
+            features = List.copyOf(features);
+        }
+    }
+
+    /** Creates the store; each request opens its own in-memory database. */
+    public DuckDbOfflineStore() {
+    }
+
+    /**
+     * Joins features to entity rows as of each row's event time.
+     *
+     * @param entityRows the rows to label
+     * @param eventTimeColumn their {@code TIMESTAMP} column
+     * @param views the views and features to join
+     * @return the entity rows' columns, then {@code view__feature} columns
+     */
+    public Table historical(Table entityRows, String eventTimeColumn, List<ViewRequest> views) {
+        Checks.notNull("entityRows", entityRows);
+        Checks.notNull("views", views);
+        Schema schema = entityRows.schema();
+        if (!schema.has(eventTimeColumn) || schema.column(eventTimeColumn).type() != ColumnType.TIMESTAMP) {
+            throw new ValidationException("entity rows", "have a TIMESTAMP column '" + eventTimeColumn + "'", schema);
+        }
+        for (ViewRequest request : views) {
+            for (String key : request.joinKeys()) {
+                if (!schema.has(key)) {
+                    throw new ValidationException("entity rows", "have the join key '" + key + "' of "
+                            + request.view().versionedName(), schema);
+                }
+            }
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = db.createStatement()) {
+            sql.execute("SET TimeZone = 'UTC'");
+            load(db, sql, entityRows);
+            StringBuilder select = new StringBuilder("SELECT ");
+            for (Column c : schema.columns()) {
+                select.append("e.").append(quote(c.name())).append(", ");
+            }
+            StringBuilder from = new StringBuilder(" FROM entity_rows e");
+            List<Column> resultColumns = new ArrayList<>(schema.columns());
+            for (int i = 0; i < views.size(); i++) {
+                ViewRequest request = views.get(i);
+                String alias = "f" + i;
+                sql.execute("CREATE TEMP VIEW " + alias + " AS " + source(request));
+                for (String feature : request.features()) {
+                    Column field = request.view().field(feature).orElseThrow(() -> new ValidationException(
+                            "feature", "be a field of " + request.view().versionedName(), feature));
+                    String full = request.view().name() + "__" + feature;
+                    select.append("CASE WHEN ").append(alias).append(".mlops_ts > e.").append(quote(eventTimeColumn))
+                            .append(" - INTERVAL (").append(request.view().ttl().toNanos() / 1000).append(") MICROSECOND THEN ")
+                            .append(alias).append('.').append(quote(feature)).append(" END AS ").append(quote(full)).append(", ");
+                    resultColumns.add(Column.of(full, field.type()));
+                }
+                from.append(" ASOF LEFT JOIN ").append(alias).append(" ON ");
+                for (String key : request.joinKeys()) {
+                    from.append("e.").append(quote(key)).append(" = ").append(alias).append('.').append(quote(key)).append(" AND ");
+                }
+                from.append("e.").append(quote(eventTimeColumn)).append(" >= ").append(alias).append(".mlops_ts");
+            }
+            select.setLength(select.length() - 2);
+            String query = select + from.toString() + " ORDER BY e." + ROW;
+            try (ResultSet rs = sql.executeQuery(query)) {
+                return read(rs, Schema.of(resultColumns));
+            }
+        } catch (SQLException e) {
+            throw new MlopsException("point-in-time join failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    private static String source(ViewRequest request) {
+        FeatureView view = request.view();
+        FeatureSource source = view.source();
+        String path = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
+                + " source", "be a CSV or Parquet file for offline reads", source.kind())).toString().replace("'", "''");
+        String reader = source.kind() == FeatureSource.Kind.PARQUET ? "read_parquet('" + path + "')"
+                : "read_csv('" + path + "', header = true)";
+        StringBuilder columns = new StringBuilder();
+        for (String key : request.joinKeys()) {
+            columns.append(quote(key)).append(", ");
+        }
+        for (String feature : request.features()) {
+            ColumnType type = view.field(feature).orElseThrow().type();
+            columns.append("CAST(").append(quote(feature)).append(" AS ").append(sqlType(type)).append(") AS ")
+                    .append(quote(feature)).append(", ");
+        }
+        columns.append("CAST(").append(quote(source.timestampColumn())).append(" AS TIMESTAMP) AS mlops_ts");
+        String created = source.createdColumn().map(c -> "CAST(" + quote(c) + " AS TIMESTAMP) DESC NULLS LAST")
+                .orElse("1");
+        StringBuilder keys = new StringBuilder();
+        for (String key : request.joinKeys()) {
+            keys.append(quote(key)).append(", ");
+        }
+        return "SELECT " + columns + " FROM " + reader + " QUALIFY row_number() OVER (PARTITION BY " + keys
+                + "CAST(" + quote(source.timestampColumn()) + " AS TIMESTAMP) ORDER BY " + created + ") = 1";
+    }
+
+    private static void load(Connection db, Statement sql, Table rows) throws SQLException {
+        StringBuilder create = new StringBuilder("CREATE TEMP TABLE entity_rows (" + ROW + " BIGINT");
+        StringBuilder insert = new StringBuilder("INSERT INTO entity_rows VALUES (?");
+        for (Column c : rows.schema().columns()) {
+            create.append(", ").append(quote(c.name())).append(' ').append(sqlType(c.type()));
+            insert.append(", ?");
+        }
+        sql.execute(create.append(')').toString());
+        try (PreparedStatement ps = db.prepareStatement(insert.append(')').toString())) {
+            for (int r = 0; r < rows.rowCount(); r++) {
+                ps.setLong(1, r);
+                for (int c = 0; c < rows.schema().size(); c++) {
+                    Object v = rows.value(r, c);
+                    int p = c + 2;
+                    if (v == null) {
+                        ps.setNull(p, Types.NULL);
+                    } else if (v instanceof Instant) {
+                        ps.setObject(p, LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC));
+                    } else {
+                        ps.setObject(p, v);
+                    }
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static Table read(ResultSet rs, Schema schema) throws SQLException {
+        Table.Builder table = Table.builder(schema);
+        int n = schema.size();
+        while (rs.next()) {
+            Object[] row = new Object[n];
+            for (int c = 0; c < n; c++) {
+                ColumnType type = schema.columns().get(c).type();
+                int i = c + 1;
+                switch (type) {
+                    case STRING:
+                        row[c] = rs.getString(i);
+                        break;
+                    case LONG:
+                        long l = rs.getLong(i);
+                        row[c] = rs.wasNull() ? null : l;
+                        break;
+                    case DOUBLE:
+                        double d = rs.getDouble(i);
+                        row[c] = rs.wasNull() ? null : d;
+                        break;
+                    case BOOLEAN:
+                        boolean b = rs.getBoolean(i);
+                        row[c] = rs.wasNull() ? null : b;
+                        break;
+                    case TIMESTAMP:
+                        LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                        row[c] = t == null ? null : t.toInstant(ZoneOffset.UTC);
+                        break;
+                    default:
+                        row[c] = rs.getObject(i, LocalDate.class);
+                }
+            }
+            table.addRow(row);
+        }
+        return table.build();
+    }
+
+    private static String sqlType(ColumnType type) {
+        switch (type) {
+            case STRING:
+                return "VARCHAR";
+            case LONG:
+                return "BIGINT";
+            case DOUBLE:
+                return "DOUBLE";
+            case BOOLEAN:
+                return "BOOLEAN";
+            case TIMESTAMP:
+                return "TIMESTAMP";
+            default:
+                return "DATE";
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,5 +1,6 @@
 package dev.mlops.samples.movieratings;
 
+import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The movie-ratings application: an embedded MLOps platform for a movie recommender. It starts a
@@ -73,12 +75,17 @@ public final class MovieRatingsApp {
         IngestionPipeline ingest;
         PipelineRun training = null;
         TrainingPipeline train = null;
+        Table trainingSet = null;
+        String featurePlan = "";
         try (MovieApiServer api = MovieApiServer.start();
                 MlopsPlatform mlops = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters).build()) {
             dir = mlops.home();
             ingest = new IngestionPipeline(api.discoverUri());
             ingestion = mlops.pipelines().run(ingest.pipeline);
             if (ingestion.state() == RunState.SUCCEEDED) {
+                MovieFeatures features = new MovieFeatures(ingestion.output(ingest.store).orElseThrow());
+                featurePlan = mlops.features().apply(features.definitions()).changes().size() + " definitions applied";
+                trainingSet = features.trainingSet(mlops.features());
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }
@@ -115,6 +122,13 @@ public final class MovieRatingsApp {
                     received.get(0).type(), millis);
         } else {
             out.println("  received   nothing within 10 s");
+        }
+        if (trainingSet != null) {
+            Table set = trainingSet;
+            int withFeatures = (int) IntStream.range(0, set.rowCount())
+                    .filter(r -> !set.isNull(r, set.schema().indexOf("movie_stats__vote_average"))).count();
+            out.printf("  features   %s; training set %d rows x %d columns, %d with movie_stats as of their rating time%n",
+                    featurePlan, set.rowCount(), set.schema().size(), withFeatures);
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();

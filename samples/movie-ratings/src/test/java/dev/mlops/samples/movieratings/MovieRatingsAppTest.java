@@ -25,6 +25,7 @@ class MovieRatingsAppTest {
                 .containsPattern("ingest     run r\\d{8}t\\d{6}-[0-9a-f]{8}: crawled 100 movies, kept 96, quarantined 4, "
                         + "stored data/raw/movies-r.*\\.csv")
                 .containsPattern("train      run r\\S+: genre-mean baseline, rmse \\d\\.\\d{3}, tracked as p[0-9a-f]{24}")
+                .contains("features   3 definitions applied; training set 21 rows x 6 columns, 20 with movie_stats as of their rating time")
                 .contains("registry   movie-rater version 1 is now the champion")
                 .endsWith("OK: ingested the movie catalogue, trained and registered a model, exchanged a ratings event."
                         + System.lineSeparator());

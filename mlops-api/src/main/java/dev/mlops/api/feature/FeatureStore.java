@@ -80,6 +80,25 @@ public interface FeatureStore {
             FeatureService service);
 
     /**
+     * Computes statistics of a view version's source data and keeps them with the version.
+     *
+     * @param view the view name
+     * @param version the version
+     * @return the statistics
+     * @throws dev.mlops.api.NotFoundException if the view version is not applied
+     */
+    FeatureStatistics computeStatistics(String view, int version);
+
+    /**
+     * The statistics last computed for a view version.
+     *
+     * @param view the view name
+     * @param version the version
+     * @return the statistics, if computed
+     */
+    Optional<FeatureStatistics> statistics(String view, int version);
+
+    /**
      * A service.
      *
      * @param name the name

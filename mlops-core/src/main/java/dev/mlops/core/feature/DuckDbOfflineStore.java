@@ -8,6 +8,7 @@ import dev.mlops.api.data.ColumnType;
 import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.feature.FeatureSource;
+import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureView;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +22,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Point-in-time joins on an in-process DuckDB: the entity rows are loaded into a table, each feature
@@ -125,6 +129,74 @@ public final class DuckDbOfflineStore {
         } catch (SQLException e) {
             throw new MlopsException("point-in-time join failed: " + e.getMessage(), e, false);
         }
+    }
+
+    /**
+     * Computes statistics of every field of a view over its source.
+     *
+     * @param view the view
+     * @param joinKeys the join keys of its entities
+     * @param now the time to record
+     * @return the statistics
+     */
+    public FeatureStatistics statistics(FeatureView view, List<String> joinKeys, Instant now) {
+        List<String> fields = view.fields().stream().map(Column::name).toList();
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = db.createStatement()) {
+            sql.execute("SET TimeZone = 'UTC'");
+            sql.execute("CREATE TEMP VIEW src AS " + source(new ViewRequest(view, joinKeys, fields)));
+            long rows;
+            try (ResultSet rs = sql.executeQuery("SELECT count(*) FROM src")) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+            Map<String, FeatureStatistics.Field> stats = new LinkedHashMap<>();
+            for (Column field : view.fields()) {
+                String col = quote(field.name());
+                boolean numeric = field.type() == ColumnType.LONG || field.type() == ColumnType.DOUBLE;
+                long count;
+                Double mean = null;
+                Double variance = null;
+                Double min = null;
+                Double max = null;
+                Map<String, Double> quantiles = new LinkedHashMap<>();
+                String numbers = numeric ? ", avg(" + col + "), var_samp(" + col + "), min(" + col + "), max(" + col + ")"
+                        + ", quantile_cont(" + col + ", 0.05), quantile_cont(" + col + ", 0.25), quantile_cont(" + col
+                        + ", 0.5), quantile_cont(" + col + ", 0.75), quantile_cont(" + col + ", 0.95)" : "";
+                try (ResultSet rs = sql.executeQuery("SELECT count(" + col + ")" + numbers + " FROM src")) {
+                    rs.next();
+                    count = rs.getLong(1);
+                    if (numeric && count > 0) {
+                        mean = number(rs, 2);
+                        variance = number(rs, 3);
+                        min = number(rs, 4);
+                        max = number(rs, 5);
+                        String[] names = {"p5", "p25", "p50", "p75", "p95"};
+                        for (int q = 0; q < names.length; q++) {
+                            quantiles.put(names[q], number(rs, 6 + q));
+                        }
+                    }
+                }
+                List<FeatureStatistics.ValueCount> top = new ArrayList<>();
+                try (ResultSet rs = sql.executeQuery("SELECT CAST(" + col + " AS VARCHAR) AS v, count(*) AS c FROM src WHERE "
+                        + col + " IS NOT NULL GROUP BY 1 ORDER BY c DESC, v LIMIT 10")) {
+                    while (rs.next()) {
+                        top.add(new FeatureStatistics.ValueCount(rs.getString(1), rs.getLong(2)));
+                    }
+                }
+                stats.put(field.name(), new FeatureStatistics.Field(field.type(), count, rows - count,
+                        Optional.ofNullable(mean), Optional.ofNullable(variance), Optional.ofNullable(min),
+                        Optional.ofNullable(max), quantiles, top));
+            }
+            return new FeatureStatistics(view.name(), view.version(), now, rows, stats);
+        } catch (SQLException e) {
+            throw new MlopsException("statistics of " + view.versionedName() + " failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    private static Double number(ResultSet rs, int column) throws SQLException {
+        double d = rs.getDouble(column);
+        return rs.wasNull() ? null : d;
     }
 
     private static String source(ViewRequest request) {

@@ -3,6 +3,7 @@ package dev.mlops.core.feature;
 import dev.mlops.api.Checks;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.MlopsException;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Name;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
@@ -17,6 +18,7 @@ import dev.mlops.api.feature.FeaturePlan.Action;
 import dev.mlops.api.feature.FeaturePlan.Change;
 import dev.mlops.api.feature.FeatureRef;
 import dev.mlops.api.feature.FeatureService;
+import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureStore;
 import dev.mlops.api.feature.FeatureView;
 import dev.mlops.core.platform.JsonCodec;
@@ -206,6 +208,34 @@ public final class EmbeddedFeatureStore implements FeatureStore {
             requests.put(view.versionedName(), new DuckDbOfflineStore.ViewRequest(view, keys, features));
         }
         return offline.historical(entityRows, eventTimeColumn, new ArrayList<>(requests.values()));
+    }
+
+    @Override
+    public FeatureStatistics computeStatistics(String view, int version) {
+        Name.check("feature view", view);
+        Stored stored = load();
+        FeatureView found = stored.views.get(view + "@" + version);
+        if (found == null) {
+            throw new NotFoundException("feature view", view + "@" + version, "applied: " + stored.views.keySet());
+        }
+        List<String> keys = new ArrayList<>();
+        for (String entity : found.entities()) {
+            stored.entities.get(entity).joinKeys().forEach(k -> keys.add(k.name()));
+        }
+        FeatureStatistics stats = offline.statistics(found, keys, clock.instant());
+        StateFiles.replace(statisticsFile(view, version), json.write(stats));
+        return stats;
+    }
+
+    @Override
+    public Optional<FeatureStatistics> statistics(String view, int version) {
+        Name.check("feature view", view);
+        byte[] bytes = StateFiles.readIfExists(statisticsFile(view, version));
+        return bytes == null ? Optional.empty() : Optional.of(json.read(bytes, FeatureStatistics.class));
+    }
+
+    private Path statisticsFile(String view, int version) {
+        return root.resolve("statistics").resolve(view).resolve(version + ".json");
     }
 
     @Override

@@ -93,6 +93,36 @@ class PointInTimeTest {
     }
 
     @Test
+    void computesAndKeepsStatisticsPerFeature() throws IOException {
+        Path stats = Files.writeString(home.resolve("s.csv"), String.join("\n", "user_id,avg_rating,genre,event_ts",
+                "u1,1.0,drama,2026-01-01T00:00:00Z", "u2,2.0,drama,2026-01-01T00:00:00Z", "u3,3.0,comedy,2026-01-01T00:00:00Z",
+                "u4,4.0,,2026-01-01T00:00:00Z", "u5,,drama,2026-01-01T00:00:00Z", ""));
+        Entity user = Entity.builder("user").joinKey("user_id", ColumnType.STRING).build();
+        FeatureView view = FeatureView.builder("user_stats").entities("user").field("avg_rating", ColumnType.DOUBLE)
+                .field("genre", ColumnType.STRING).ttl(Duration.ofDays(1)).source(FeatureSource.csv(stats, "event_ts")).build();
+        try (MlopsPlatform mlops = MlopsPlatform.embedded(home.resolve("home"))) {
+            mlops.features().apply(FeatureDefinitions.of(user, view));
+            assertThat(mlops.features().statistics("user_stats", 1)).isEmpty();
+            var computed = mlops.features().computeStatistics("user_stats", 1);
+            assertThat(computed.rows()).isEqualTo(5);
+            var rating = computed.fields().get("avg_rating");
+            assertThat(rating.count()).isEqualTo(4);
+            assertThat(rating.nulls()).isEqualTo(1);
+            assertThat(rating.mean()).contains(2.5);
+            assertThat(rating.min()).contains(1.0);
+            assertThat(rating.max()).contains(4.0);
+            assertThat(rating.quantiles()).containsEntry("p50", 2.5).containsKeys("p5", "p25", "p75", "p95");
+            assertThat(rating.variance().orElseThrow()).isCloseTo(1.6667, org.assertj.core.data.Offset.offset(1e-3));
+            var genre = computed.fields().get("genre");
+            assertThat(genre.topValues()).extracting(v -> v.value() + "=" + v.count()).containsExactly("drama=3", "comedy=1");
+            assertThat(genre.mean()).isEmpty();
+            assertThat(mlops.features().statistics("user_stats", 1)).contains(computed);
+            assertThatThrownBy(() -> mlops.features().computeStatistics("user_stats", 2))
+                    .hasMessageStartingWith("feature view 'user_stats@2' not found");
+        }
+    }
+
+    @Test
     void rejectsEntityRowsWithoutTheJoinKeyOrEventTime() throws IOException {
         Path stats = Files.writeString(home.resolve("s.csv"), "user_id,avg_rating,event_ts\nu1,1.0,2026-01-01T00:00:00Z\n");
         Entity user = Entity.builder("user").joinKey("user_id", ColumnType.STRING).build();

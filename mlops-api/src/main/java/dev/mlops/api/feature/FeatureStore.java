@@ -1,7 +1,9 @@
 package dev.mlops.api.feature;
 
 import dev.mlops.api.data.Table;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,6 +80,36 @@ public interface FeatureStore {
      */
     Table historicalFeatures(Table entityRows, String eventTimeColumn,
             FeatureService service);
+
+    /**
+     * Loads the latest row per key with event time in {@code [from, to)} of every online view into
+     * the online store, in chunks; a row only replaces a newer one never. Running it again, or after
+     * a crash, is safe: nothing is duplicated and nothing is skipped.
+     *
+     * @param from the earliest event time
+     * @param to the first event time not loaded
+     * @return rows written per view version
+     */
+    Map<String, Long> materialize(Instant from, Instant to);
+
+    /**
+     * Materializes every online view from where its last materialization ended (or the beginning) to {@code to}.
+     *
+     * @param to the first event time not loaded
+     * @return rows written per view version
+     */
+    Map<String, Long> materializeIncremental(Instant to);
+
+    /**
+     * Reads a service's features for entity keys from the online store. Every value carries its
+     * status; rows older than their view's TTL are withheld ({@link FeatureValue.Status#OUTSIDE_MAX_AGE}).
+     *
+     * @param entityKeys one map of join key to value per entity
+     * @param service an applied service
+     * @return one vector per key, in order
+     * @throws dev.mlops.api.ValidationException if a key lacks a join key or has a value of another type
+     */
+    List<FeatureVector> onlineFeatures(List<Map<String, Object>> entityKeys, FeatureService service);
 
     /**
      * Computes statistics of a view version's source data and keeps them with the version.

@@ -194,6 +194,78 @@ public final class DuckDbOfflineStore {
         }
     }
 
+    /** Receives the rows of a materialization chunk by chunk. */
+    @FunctionalInterface
+    public interface ChunkConsumer {
+        /**
+         * Takes one chunk.
+         *
+         * @param rows the rows: key values, event time, feature values in view field order
+         * @param done the rows handed over so far, this chunk included
+         */
+        void accept(List<Object[]> rows, long done);
+    }
+
+    /**
+     * Streams the latest row per key with event time in {@code [from, to)}, ordered by key, in chunks.
+     *
+     * @param view the view
+     * @param joinKeys the join keys of its entities
+     * @param from the earliest event time
+     * @param to the first event time excluded
+     * @param skip rows already handed over by an interrupted run of the same window
+     * @param chunk rows per chunk
+     * @param consumer receives each chunk; each row is keys..., event time, features...
+     */
+    public void latest(FeatureView view, List<String> joinKeys, Instant from, Instant to, long skip, int chunk,
+            ChunkConsumer consumer) {
+        List<String> fields = view.fields().stream().map(Column::name).toList();
+        StringBuilder keys = new StringBuilder();
+        for (String key : joinKeys) {
+            keys.append(quote(key)).append(", ");
+        }
+        String order = keys.substring(0, keys.length() - 2);
+        String query = "SELECT * FROM (" + source(new ViewRequest(view, joinKeys, fields)) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
+                + " QUALIFY row_number() OVER (PARTITION BY " + order + " ORDER BY mlops_ts DESC) = 1"
+                + " ORDER BY " + order + " OFFSET " + skip;
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                Statement setup = db.createStatement()) {
+            setup.execute("SET TimeZone = 'UTC'");
+            try (PreparedStatement ps = db.prepareStatement(query)) {
+                ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+                ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Object[]> rows = new ArrayList<>(chunk);
+                    long done = skip;
+                    int width = joinKeys.size() + fields.size() + 1;
+                    while (rs.next()) {
+                        Object[] row = new Object[width];
+                        for (int i = 0; i < width; i++) {
+                            int sqlType = rs.getMetaData().getColumnType(i + 1);
+                            Object v = sqlType == Types.TIMESTAMP ? rs.getObject(i + 1, LocalDateTime.class)
+                                    : sqlType == Types.DATE ? rs.getObject(i + 1, LocalDate.class) : rs.getObject(i + 1);
+                            row[i] = v instanceof LocalDateTime ? ((LocalDateTime) v).toInstant(ZoneOffset.UTC)
+                                    : v instanceof Integer ? Long.valueOf((Integer) v)
+                                    : v instanceof java.sql.Date ? ((java.sql.Date) v).toLocalDate() : v;
+                        }
+                        rows.add(row);
+                        if (rows.size() == chunk) {
+                            done += rows.size();
+                            consumer.accept(rows, done);
+                            rows = new ArrayList<>(chunk);
+                        }
+                    }
+                    if (!rows.isEmpty()) {
+                        done += rows.size();
+                        consumer.accept(rows, done);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new MlopsException("materialization query of " + view.versionedName() + " failed: " + e.getMessage(), e, true);
+        }
+    }
+
     private static Double number(ResultSet rs, int column) throws SQLException {
         double d = rs.getDouble(column);
         return rs.wasNull() ? null : d;

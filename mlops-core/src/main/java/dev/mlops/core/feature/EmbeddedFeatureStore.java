@@ -6,7 +6,9 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Name;
 import dev.mlops.api.ValidationException;
+import dev.mlops.api.Nullable;
 import dev.mlops.api.data.Column;
+import dev.mlops.api.data.ColumnType;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
@@ -20,6 +22,8 @@ import dev.mlops.api.feature.FeatureRef;
 import dev.mlops.api.feature.FeatureService;
 import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureStore;
+import dev.mlops.api.feature.FeatureValue;
+import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.internal.StateFiles;
@@ -27,7 +31,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,13 +55,21 @@ import java.util.stream.Stream;
  *
  * @since 0.1.0
  */
-public final class EmbeddedFeatureStore implements FeatureStore {
+public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private final Path root;
     private final JsonCodec json;
     private final Clock clock;
     private final EventBus events;
     private final StateFiles files = new StateFiles();
     private final DuckDbOfflineStore offline = new DuckDbOfflineStore();
+    private @Nullable RocksDbOnlineStore online;
+
+    /** Rows loaded into the online store per write. */
+    static final int CHUNK = 10_000;
+
+    /** The JSON shape of a materialization checkpoint. */
+    record Checkpoint(@Nullable String from, @Nullable String to, long done, @Nullable String end) {
+    }
 
     /**
      * Creates the store.
@@ -208,6 +223,167 @@ public final class EmbeddedFeatureStore implements FeatureStore {
             requests.put(view.versionedName(), new DuckDbOfflineStore.ViewRequest(view, keys, features));
         }
         return offline.historical(entityRows, eventTimeColumn, new ArrayList<>(requests.values()));
+    }
+
+    @Override
+    public Map<String, Long> materialize(Instant from, Instant to) {
+        Checks.notNull("from", from);
+        Checks.notNull("to", to);
+        if (!from.isBefore(to)) {
+            throw new ValidationException("to", "be after from " + from, to);
+        }
+        Stored stored = load();
+        Map<String, Long> written = new LinkedHashMap<>();
+        for (FeatureView view : stored.views.values()) {
+            if (view.online() && view.source().path().isPresent()) {
+                written.put(view.versionedName(), materialize(stored, view, from, to));
+            }
+        }
+        return written;
+    }
+
+    @Override
+    public Map<String, Long> materializeIncremental(Instant to) {
+        Checks.notNull("to", to);
+        Stored stored = load();
+        Map<String, Long> written = new LinkedHashMap<>();
+        for (FeatureView view : stored.views.values()) {
+            if (view.online() && view.source().path().isPresent()) {
+                Checkpoint last = checkpoint(view);
+                Instant from = last != null && last.end() != null ? Instant.parse(last.end()) : Instant.EPOCH;
+                written.put(view.versionedName(), from.isBefore(to) ? materialize(stored, view, from, to) : 0L);
+            }
+        }
+        return written;
+    }
+
+    private long materialize(Stored stored, FeatureView view, Instant from, Instant to) {
+        List<String> keys = joinKeys(stored, view);
+        Checkpoint previous = checkpoint(view);
+        long skip = previous != null && from.toString().equals(previous.from()) && to.toString().equals(previous.to())
+                ? previous.done() : 0;
+        String priorEnd = previous == null ? null : previous.end();
+        long[] written = {0};
+        RocksDbOnlineStore store = online();
+        offline.latest(view, keys, from, to, skip, CHUNK, (rows, done) -> {
+            List<RocksDbOnlineStore.Row> chunk = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                List<Object> keyValues = Arrays.asList(row).subList(0, keys.size());
+                List<Object> values = Arrays.asList(row).subList(keys.size(), row.length - 1);
+                chunk.add(new RocksDbOnlineStore.Row(List.copyOf(nullSafe(keyValues)), (Instant) row[row.length - 1],
+                        new ArrayList<>(values)));
+            }
+            written[0] += store.write(view.versionedName(), chunk);
+            saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, priorEnd));
+        });
+        String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
+        saveCheckpoint(view, new Checkpoint(null, null, 0, end));
+        return written[0];
+    }
+
+    @Override
+    public List<FeatureVector> onlineFeatures(List<Map<String, Object>> entityKeys, FeatureService service) {
+        Checks.notNull("entityKeys", entityKeys);
+        Checks.notNull("service", service);
+        Stored stored = load();
+        Instant now = clock.instant();
+        RocksDbOnlineStore store = online();
+        List<FeatureVector> vectors = new ArrayList<>(entityKeys.size());
+        for (Map<String, Object> key : entityKeys) {
+            Map<String, FeatureValue> values = new LinkedHashMap<>();
+            Map<String, Optional<RocksDbOnlineStore.Stored>> rows = new LinkedHashMap<>();
+            for (FeatureRef ref : service.features()) {
+                FeatureView view = stored.views.get(ref.view() + "@" + ref.version());
+                if (view == null) {
+                    throw new ValidationException("feature service " + service.name(), "use applied view versions", ref);
+                }
+                Optional<RocksDbOnlineStore.Stored> row = rows.computeIfAbsent(view.versionedName(),
+                        v -> store.read(v, keyValues(stored, view, key)));
+                values.put(ref.fullName(), value(view, ref.feature(), row, now));
+            }
+            vectors.add(new FeatureVector(key, values));
+        }
+        return vectors;
+    }
+
+    private static FeatureValue value(FeatureView view, String feature, Optional<RocksDbOnlineStore.Stored> row, Instant now) {
+        if (row.isEmpty()) {
+            return new FeatureValue(null, FeatureValue.Status.NOT_FOUND, Optional.empty(), Optional.empty());
+        }
+        Instant at = row.get().eventTime();
+        Duration age = Duration.between(at, now);
+        if (!at.isAfter(now.minus(view.ttl()))) {
+            return new FeatureValue(null, FeatureValue.Status.OUTSIDE_MAX_AGE, Optional.of(at), Optional.of(age));
+        }
+        int index = view.fields().indexOf(view.field(feature).orElseThrow());
+        Object v = index < row.get().values().size() ? row.get().values().get(index) : null;
+        return new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT, Optional.of(at),
+                Optional.of(age));
+    }
+
+    private static List<Object> keyValues(Stored stored, FeatureView view, Map<String, Object> key) {
+        List<Object> values = new ArrayList<>();
+        for (String entity : view.entities()) {
+            for (Column k : stored.entities.get(entity).joinKeys()) {
+                Object v = key.get(k.name());
+                if (v == null) {
+                    throw new ValidationException("entity key", "have a value for join key '" + k.name() + "'", key);
+                }
+                Object typed = v instanceof Integer && k.type() == ColumnType.LONG ? Long.valueOf((Integer) v) : v;
+                if (!k.type().javaType().isInstance(typed)) {
+                    throw new ValidationException("entity key " + k.name(), "be a " + k.type() + " ("
+                            + k.type().javaType().getSimpleName() + ")", v);
+                }
+                values.add(typed);
+            }
+        }
+        return values;
+    }
+
+    private static List<String> joinKeys(Stored stored, FeatureView view) {
+        List<String> keys = new ArrayList<>();
+        for (String entity : view.entities()) {
+            stored.entities.get(entity).joinKeys().forEach(k -> keys.add(k.name()));
+        }
+        return keys;
+    }
+
+    private static List<Object> nullSafe(List<Object> values) {
+        for (Object v : values) {
+            if (v == null) {
+                throw new ValidationException("feature row key", "not be null", values);
+            }
+        }
+        return values;
+    }
+
+    private synchronized RocksDbOnlineStore online() {
+        if (online == null) {
+            online = new RocksDbOnlineStore(root.resolve("online"));
+        }
+        return online;
+    }
+
+    private @Nullable Checkpoint checkpoint(FeatureView view) {
+        byte[] bytes = StateFiles.readIfExists(checkpointFile(view));
+        return bytes == null ? null : json.read(bytes, Checkpoint.class);
+    }
+
+    private void saveCheckpoint(FeatureView view, Checkpoint checkpoint) {
+        StateFiles.replace(checkpointFile(view), json.write(checkpoint));
+    }
+
+    private Path checkpointFile(FeatureView view) {
+        return root.resolve("materialization").resolve(view.name()).resolve(view.version() + ".json");
+    }
+
+    /** Closes the online store, if it was opened. */
+    @Override
+    public synchronized void close() {
+        if (online != null) {
+            online.close();
+            online = null;
+        }
     }
 
     @Override

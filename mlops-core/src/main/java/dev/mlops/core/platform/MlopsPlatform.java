@@ -91,8 +91,10 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                 context.clock(), eventBus);
         this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
                 context.clock(), eventBus);
-        this.features = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(), context.clock(),
-                eventBus);
+        EmbeddedFeatureStore featureStore = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(),
+                context.clock(), eventBus);
+        owned.add(featureStore);
+        this.features = featureStore;
     }
 
     /**

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,16 +89,20 @@ class OnlineFeaturesTest {
                 mlops.features().apply(FeatureDefinitions.of(user, stats, service));
                 mlops.features().materialize(Instant.EPOCH, t.plusNanos(1000));
                 now.set(t);
+                List<Map<String, Object>> keys = new ArrayList<>();
+                Table.Builder rows = Table.builder(Schema.of(Column.of("user_id", ColumnType.STRING),
+                        Column.of("ts", ColumnType.TIMESTAMP)));
                 for (int u = 0; u < 32; u++) {
-                    String key = "u" + u;
-                    FeatureVector online = mlops.features().onlineFeatures(List.of(Map.of("user_id", key)), service).get(0);
-                    Table offline = mlops.features().historicalFeatures(Table.builder(Schema.of(
-                            Column.of("user_id", ColumnType.STRING), Column.of("ts", ColumnType.TIMESTAMP))).addRow(key, t).build(),
-                            "ts", service);
-                    assertThat(online.values().get("user_stats__avg_rating").value()).as("%s at %s", key, t)
-                            .isEqualTo(offline.value(0, 2));
-                    assertThat(online.values().get("user_stats__count").value()).as("%s at %s", key, t)
-                            .isEqualTo(offline.value(0, 3));
+                    keys.add(Map.of("user_id", "u" + u));
+                    rows.addRow("u" + u, t);
+                }
+                List<FeatureVector> online = mlops.features().onlineFeatures(keys, service);
+                Table offline = mlops.features().historicalFeatures(rows.build(), "ts", service);
+                for (int u = 0; u < 32; u++) {
+                    assertThat(online.get(u).values().get("user_stats__avg_rating").value()).as("u%s at %s", u, t)
+                            .isEqualTo(offline.value(u, 2));
+                    assertThat(online.get(u).values().get("user_stats__count").value()).as("u%s at %s", u, t)
+                            .isEqualTo(offline.value(u, 3));
                 }
             }
         }

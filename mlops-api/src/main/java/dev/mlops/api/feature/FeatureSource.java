@@ -121,6 +121,15 @@ public record FeatureSource(Kind kind, String location, String name, String time
     }
 
     /**
+     * Tells whether the offline store can read this source (files and push logs; streams are read by mlops-kafka).
+     *
+     * @return {@code true} for CSV, Parquet and push sources
+     */
+    public boolean offline() {
+        return kind != Kind.STREAM;
+    }
+
+    /**
      * The file or directory of a file source.
      *
      * @return the path, if this is a file source

@@ -2,6 +2,7 @@ package dev.mlops.core.feature;
 
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
+import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
 import dev.mlops.api.data.ColumnType;
@@ -10,6 +11,9 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -51,13 +55,25 @@ public final class DuckDbOfflineStore {
      * @param joinKeys the join keys of its entities
      * @param features the fields to return
      */
-    public record ViewRequest(FeatureView view, List<String> joinKeys, List<String> features) {
+    public record ViewRequest(FeatureView view, List<String> joinKeys, List<String> features, @Nullable Path pushLog) {
+        /**
+         * A request for a file source.
+         *
+         * @param view the view
+         * @param joinKeys the keys
+         * @param features the features
+         */
+        public ViewRequest(FeatureView view, List<String> joinKeys, List<String> features) {
+            this(view, joinKeys, features, null);
+        }
+
         /**
          * Copies the lists.
          *
          * @param view the view
          * @param joinKeys the keys
          * @param features the features
+         * @param pushLog the directory of CSV files logged by pushes, for push sources
          */
         public ViewRequest {
             joinKeys = List.copyOf(joinKeys);
@@ -105,6 +121,16 @@ public final class DuckDbOfflineStore {
             for (int i = 0; i < views.size(); i++) {
                 ViewRequest request = views.get(i);
                 String alias = "f" + i;
+                if (noData(request)) {
+                    // Nothing pushed yet: every feature of the view is null (an ASOF join with nothing drops rows).
+                    for (String feature : request.features()) {
+                        Column field = request.view().field(feature).orElseThrow();
+                        String full = request.view().name() + "__" + feature;
+                        select.append("CAST(NULL AS ").append(sqlType(field.type())).append(") AS ").append(quote(full)).append(", ");
+                        resultColumns.add(Column.of(full, field.type()));
+                    }
+                    continue;
+                }
                 sql.execute("CREATE TEMP VIEW " + alias + " AS " + source(request));
                 for (String feature : request.features()) {
                     Column field = request.view().field(feature).orElseThrow(() -> new ValidationException(
@@ -274,10 +300,19 @@ public final class DuckDbOfflineStore {
     private static String source(ViewRequest request) {
         FeatureView view = request.view();
         FeatureSource source = view.source();
-        String path = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
-                + " source", "be a CSV or Parquet file for offline reads", source.kind())).toString().replace("'", "''");
-        String reader = source.kind() == FeatureSource.Kind.PARQUET ? "read_parquet('" + path + "')"
-                : "read_csv('" + path + "', header = true)";
+        String reader;
+        if (source.kind() == FeatureSource.Kind.PUSH) {
+            if (noData(request)) {
+                return emptySource(request);
+            }
+            reader = "read_csv('" + request.pushLog().toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true)";
+        } else {
+            String path = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
+                    + " source", "be a CSV, Parquet or push source for offline reads", source.kind())).toString()
+                    .replace("'", "''");
+            reader = source.kind() == FeatureSource.Kind.PARQUET ? "read_parquet('" + path + "')"
+                    : "read_csv('" + path + "', header = true)";
+        }
         StringBuilder columns = new StringBuilder();
         for (String key : request.joinKeys()) {
             columns.append(quote(key)).append(", ");
@@ -296,6 +331,31 @@ public final class DuckDbOfflineStore {
         }
         return "SELECT " + columns + " FROM " + reader + " QUALIFY row_number() OVER (PARTITION BY " + keys
                 + "CAST(" + quote(source.timestampColumn()) + " AS TIMESTAMP) ORDER BY " + created + ") = 1";
+    }
+
+    private static boolean noData(ViewRequest request) {
+        return request.view().source().kind() == FeatureSource.Kind.PUSH
+                && (request.pushLog() == null || !hasCsv(request.pushLog()));
+    }
+
+    private static boolean hasCsv(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".csv"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String emptySource(ViewRequest request) {
+        StringBuilder columns = new StringBuilder();
+        for (String key : request.joinKeys()) {
+            columns.append("NULL::VARCHAR AS ").append(quote(key)).append(", ");
+        }
+        for (String feature : request.features()) {
+            columns.append("NULL::").append(sqlType(request.view().field(feature).orElseThrow().type())).append(" AS ")
+                    .append(quote(feature)).append(", ");
+        }
+        return "SELECT " + columns + "NULL::TIMESTAMP AS mlops_ts WHERE false";
     }
 
     private static void load(Connection db, Statement sql, Table rows) throws SQLException {

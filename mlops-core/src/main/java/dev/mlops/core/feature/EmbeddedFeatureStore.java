@@ -20,11 +20,13 @@ import dev.mlops.api.feature.FeaturePlan.Action;
 import dev.mlops.api.feature.FeaturePlan.Change;
 import dev.mlops.api.feature.FeatureRef;
 import dev.mlops.api.feature.FeatureService;
+import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureStore;
 import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
+import dev.mlops.core.data.CsvFiles;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.internal.StateFiles;
 import java.io.IOException;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -220,7 +223,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 }
                 e.joinKeys().forEach(k -> keys.add(k.name()));
             }
-            requests.put(view.versionedName(), new DuckDbOfflineStore.ViewRequest(view, keys, features));
+            requests.put(view.versionedName(), new DuckDbOfflineStore.ViewRequest(view, keys, features, pushLog(view)));
         }
         return offline.historical(entityRows, eventTimeColumn, new ArrayList<>(requests.values()));
     }
@@ -279,6 +282,74 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
         saveCheckpoint(view, new Checkpoint(null, null, 0, end));
         return written[0];
+    }
+
+    @Override
+    public Map<String, Long> push(String pushSource, Table rows) {
+        Name.check("push source", pushSource);
+        Checks.notNull("rows", rows);
+        Stored stored = load();
+        List<FeatureView> views = stored.views.values().stream()
+                .filter(v -> v.source().kind() == FeatureSource.Kind.PUSH && v.source().name().equals(pushSource)).toList();
+        if (views.isEmpty()) {
+            throw new NotFoundException("push source", pushSource, "no applied view reads it");
+        }
+        List<String> problems = new ArrayList<>();
+        for (FeatureView view : views) {
+            List<Column> needed = new ArrayList<>();
+            for (String entity : view.entities()) {
+                needed.addAll(stored.entities.get(entity).joinKeys());
+            }
+            needed.add(Column.of(view.source().timestampColumn(), ColumnType.TIMESTAMP));
+            needed.addAll(view.fields());
+            for (Column column : needed) {
+                if (!rows.schema().has(column.name())) {
+                    problems.add("missing column '" + column.name() + "' of " + view.versionedName());
+                } else if (rows.schema().column(column.name()).type() != column.type()) {
+                    problems.add("column '" + column.name() + "' is " + rows.schema().column(column.name()).type()
+                            + ", " + view.versionedName() + " needs " + column.type());
+                }
+            }
+            if (problems.isEmpty()) {
+                for (int r = 0; r < rows.rowCount(); r++) {
+                    for (int c = 0; c < needed.size() - view.fields().size(); c++) {
+                        if (rows.isNull(r, rows.schema().indexOf(needed.get(c).name()))) {
+                            problems.add("row " + r + " has no " + needed.get(c).name());
+                        }
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ValidationException("push " + pushSource, "fit every view reading it", String.join("; ", problems));
+        }
+        Map<String, Long> written = new LinkedHashMap<>();
+        RocksDbOnlineStore store = online();
+        for (FeatureView view : views) {
+            List<String> keys = joinKeys(stored, view);
+            Map<List<Object>, RocksDbOnlineStore.Row> latest = new LinkedHashMap<>();
+            int ts = rows.schema().indexOf(view.source().timestampColumn());
+            for (int r = 0; r < rows.rowCount(); r++) {
+                List<Object> key = new ArrayList<>();
+                for (String k : keys) {
+                    key.add(rows.value(r, rows.schema().indexOf(k)));
+                }
+                List<Object> values = new ArrayList<>();
+                for (Column f : view.fields()) {
+                    values.add(rows.value(r, rows.schema().indexOf(f.name())));
+                }
+                RocksDbOnlineStore.Row row = new RocksDbOnlineStore.Row(key, (Instant) rows.value(r, ts), values);
+                latest.merge(key, row, (a, b) -> b.eventTime().isBefore(a.eventTime()) ? a : b);
+            }
+            written.put(view.versionedName(), store.write(view.versionedName(), new ArrayList<>(latest.values())));
+        }
+        Path log = root.resolve("push").resolve(pushSource);
+        CsvFiles.write(rows, log.resolve(clock.instant().toEpochMilli() + "-" + UUID.randomUUID() + ".csv"));
+        return written;
+    }
+
+    private @Nullable Path pushLog(FeatureView view) {
+        return view.source().kind() == FeatureSource.Kind.PUSH ? root.resolve("push").resolve(view.source().name()) : null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mlops.testkit;
 
 import dev.mlops.api.event.Event;
+import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.tracking.RunInfo;
@@ -45,6 +46,16 @@ public class MlopsAssertions extends Assertions {
      */
     public static PipelineRunAssert assertThat(PipelineRun actual) {
         return new PipelineRunAssert(actual);
+    }
+
+    /**
+     * Starts assertions on an online feature vector.
+     *
+     * @param actual the vector
+     * @return the assertions
+     */
+    public static FeatureVectorAssert assertThat(FeatureVector actual) {
+        return new FeatureVectorAssert(actual);
     }
 
     /**

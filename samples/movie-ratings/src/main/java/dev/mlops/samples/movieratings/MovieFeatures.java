@@ -9,10 +9,13 @@ import dev.mlops.api.feature.FeatureDefinitions;
 import dev.mlops.api.feature.FeatureService;
 import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureStore;
+import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Stage 2 of the movie-ratings lifecycle: the movie entity, a view of movie statistics over the
@@ -52,6 +55,12 @@ final class MovieFeatures {
         }
         rows.addRow(999_999L, at, 3L);   // a movie the catalogue does not have: its features stay null
         return rows.build();
+    }
+
+    /** Loads the latest statistics of every movie into the online store and reads one movie back. */
+    FeatureVector online(FeatureStore features, Instant now, long movieId) {
+        features.materialize(Instant.EPOCH, now);
+        return features.onlineFeatures(List.of(Map.of("id", movieId)), service).get(0);
     }
 
     Table trainingSet(FeatureStore features) {

@@ -2,6 +2,8 @@ package dev.mlops.samples.movieratings;
 
 import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
+import dev.mlops.api.feature.FeatureValue;
+import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
 import dev.mlops.core.platform.MetricNames;
@@ -76,6 +78,7 @@ public final class MovieRatingsApp {
         PipelineRun training = null;
         TrainingPipeline train = null;
         Table trainingSet = null;
+        FeatureVector onlineMovie = null;
         String featurePlan = "";
         try (MovieApiServer api = MovieApiServer.start();
                 MlopsPlatform mlops = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters).build()) {
@@ -86,6 +89,7 @@ public final class MovieRatingsApp {
                 MovieFeatures features = new MovieFeatures(ingestion.output(ingest.store).orElseThrow());
                 featurePlan = mlops.features().apply(features.definitions()).changes().size() + " definitions applied";
                 trainingSet = features.trainingSet(mlops.features());
+                onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L);
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }
@@ -129,6 +133,11 @@ public final class MovieRatingsApp {
                     .filter(r -> !set.isNull(r, set.schema().indexOf("movie_stats__vote_average"))).count();
             out.printf("  features   %s; training set %d rows x %d columns, %d with movie_stats as of their rating time%n",
                     featurePlan, set.rowCount(), set.schema().size(), withFeatures);
+        }
+        if (onlineMovie != null) {
+            FeatureValue vote = onlineMovie.values().get("movie_stats__vote_average");
+            out.printf(Locale.ROOT, "  online     movie 1: vote_average %s (%s, from %s)%n", vote.value(), vote.status(),
+                    vote.eventTime().map(Object::toString).orElse("-"));
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();

@@ -11,6 +11,7 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureView;
+import dev.mlops.core.data.internal.DuckTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,10 +112,10 @@ public final class DuckDbOfflineStore {
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement sql = db.createStatement()) {
             sql.execute("SET TimeZone = 'UTC'");
-            load(db, sql, entityRows);
+            DuckTables.load(db, sql, entityRows, "entity_rows", ROW);
             StringBuilder select = new StringBuilder("SELECT ");
             for (Column c : schema.columns()) {
-                select.append("e.").append(quote(c.name())).append(", ");
+                select.append("e.").append(DuckTables.quote(c.name())).append(", ");
             }
             StringBuilder from = new StringBuilder(" FROM entity_rows e");
             List<Column> resultColumns = new ArrayList<>(schema.columns());
@@ -126,7 +127,7 @@ public final class DuckDbOfflineStore {
                     for (String feature : request.features()) {
                         Column field = request.view().field(feature).orElseThrow();
                         String full = request.view().name() + "__" + feature;
-                        select.append("CAST(NULL AS ").append(sqlType(field.type())).append(") AS ").append(quote(full)).append(", ");
+                        select.append("CAST(NULL AS ").append(DuckTables.sqlType(field.type())).append(") AS ").append(DuckTables.quote(full)).append(", ");
                         resultColumns.add(Column.of(full, field.type()));
                     }
                     continue;
@@ -136,21 +137,21 @@ public final class DuckDbOfflineStore {
                     Column field = request.view().field(feature).orElseThrow(() -> new ValidationException(
                             "feature", "be a field of " + request.view().versionedName(), feature));
                     String full = request.view().name() + "__" + feature;
-                    select.append("CASE WHEN ").append(alias).append(".mlops_ts > e.").append(quote(eventTimeColumn))
+                    select.append("CASE WHEN ").append(alias).append(".mlops_ts > e.").append(DuckTables.quote(eventTimeColumn))
                             .append(" - INTERVAL (").append(request.view().ttl().toNanos() / 1000).append(") MICROSECOND THEN ")
-                            .append(alias).append('.').append(quote(feature)).append(" END AS ").append(quote(full)).append(", ");
+                            .append(alias).append('.').append(DuckTables.quote(feature)).append(" END AS ").append(DuckTables.quote(full)).append(", ");
                     resultColumns.add(Column.of(full, field.type()));
                 }
                 from.append(" ASOF LEFT JOIN ").append(alias).append(" ON ");
                 for (String key : request.joinKeys()) {
-                    from.append("e.").append(quote(key)).append(" = ").append(alias).append('.').append(quote(key)).append(" AND ");
+                    from.append("e.").append(DuckTables.quote(key)).append(" = ").append(alias).append('.').append(DuckTables.quote(key)).append(" AND ");
                 }
-                from.append("e.").append(quote(eventTimeColumn)).append(" >= ").append(alias).append(".mlops_ts");
+                from.append("e.").append(DuckTables.quote(eventTimeColumn)).append(" >= ").append(alias).append(".mlops_ts");
             }
             select.setLength(select.length() - 2);
             String query = select + from.toString() + " ORDER BY e." + ROW;
             try (ResultSet rs = sql.executeQuery(query)) {
-                return read(rs, Schema.of(resultColumns));
+                return DuckTables.read(rs, Schema.of(resultColumns));
             }
         } catch (SQLException e) {
             throw new MlopsException("point-in-time join failed: " + e.getMessage(), e, false);
@@ -178,7 +179,7 @@ public final class DuckDbOfflineStore {
             }
             Map<String, FeatureStatistics.Field> stats = new LinkedHashMap<>();
             for (Column field : view.fields()) {
-                String col = quote(field.name());
+                String col = DuckTables.quote(field.name());
                 boolean numeric = field.type() == ColumnType.LONG || field.type() == ColumnType.DOUBLE;
                 long count;
                 Double mean = null;
@@ -248,7 +249,7 @@ public final class DuckDbOfflineStore {
         List<String> fields = view.fields().stream().map(Column::name).toList();
         StringBuilder keys = new StringBuilder();
         for (String key : joinKeys) {
-            keys.append(quote(key)).append(", ");
+            keys.append(DuckTables.quote(key)).append(", ");
         }
         String order = keys.substring(0, keys.length() - 2);
         String query = "SELECT * FROM (" + source(new ViewRequest(view, joinKeys, fields)) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
@@ -315,22 +316,22 @@ public final class DuckDbOfflineStore {
         }
         StringBuilder columns = new StringBuilder();
         for (String key : request.joinKeys()) {
-            columns.append(quote(key)).append(", ");
+            columns.append(DuckTables.quote(key)).append(", ");
         }
         for (String feature : request.features()) {
             ColumnType type = view.field(feature).orElseThrow().type();
-            columns.append("CAST(").append(quote(feature)).append(" AS ").append(sqlType(type)).append(") AS ")
-                    .append(quote(feature)).append(", ");
+            columns.append("CAST(").append(DuckTables.quote(feature)).append(" AS ").append(DuckTables.sqlType(type)).append(") AS ")
+                    .append(DuckTables.quote(feature)).append(", ");
         }
-        columns.append("CAST(").append(quote(source.timestampColumn())).append(" AS TIMESTAMP) AS mlops_ts");
-        String created = source.createdColumn().map(c -> "CAST(" + quote(c) + " AS TIMESTAMP) DESC NULLS LAST")
+        columns.append("CAST(").append(DuckTables.quote(source.timestampColumn())).append(" AS TIMESTAMP) AS mlops_ts");
+        String created = source.createdColumn().map(c -> "CAST(" + DuckTables.quote(c) + " AS TIMESTAMP) DESC NULLS LAST")
                 .orElse("1");
         StringBuilder keys = new StringBuilder();
         for (String key : request.joinKeys()) {
-            keys.append(quote(key)).append(", ");
+            keys.append(DuckTables.quote(key)).append(", ");
         }
         return "SELECT " + columns + " FROM " + reader + " QUALIFY row_number() OVER (PARTITION BY " + keys
-                + "CAST(" + quote(source.timestampColumn()) + " AS TIMESTAMP) ORDER BY " + created + ") = 1";
+                + "CAST(" + DuckTables.quote(source.timestampColumn()) + " AS TIMESTAMP) ORDER BY " + created + ") = 1";
     }
 
     private static boolean noData(ViewRequest request) {
@@ -349,98 +350,16 @@ public final class DuckDbOfflineStore {
     private static String emptySource(ViewRequest request) {
         StringBuilder columns = new StringBuilder();
         for (String key : request.joinKeys()) {
-            columns.append("NULL::VARCHAR AS ").append(quote(key)).append(", ");
+            columns.append("NULL::VARCHAR AS ").append(DuckTables.quote(key)).append(", ");
         }
         for (String feature : request.features()) {
-            columns.append("NULL::").append(sqlType(request.view().field(feature).orElseThrow().type())).append(" AS ")
-                    .append(quote(feature)).append(", ");
+            columns.append("NULL::").append(DuckTables.sqlType(request.view().field(feature).orElseThrow().type())).append(" AS ")
+                    .append(DuckTables.quote(feature)).append(", ");
         }
         return "SELECT " + columns + "NULL::TIMESTAMP AS mlops_ts WHERE false";
     }
 
-    private static void load(Connection db, Statement sql, Table rows) throws SQLException {
-        StringBuilder create = new StringBuilder("CREATE TEMP TABLE entity_rows (" + ROW + " BIGINT");
-        StringBuilder insert = new StringBuilder("INSERT INTO entity_rows VALUES (?");
-        for (Column c : rows.schema().columns()) {
-            create.append(", ").append(quote(c.name())).append(' ').append(sqlType(c.type()));
-            insert.append(", ?");
-        }
-        sql.execute(create.append(')').toString());
-        try (PreparedStatement ps = db.prepareStatement(insert.append(')').toString())) {
-            for (int r = 0; r < rows.rowCount(); r++) {
-                ps.setLong(1, r);
-                for (int c = 0; c < rows.schema().size(); c++) {
-                    Object v = rows.value(r, c);
-                    int p = c + 2;
-                    if (v == null) {
-                        ps.setNull(p, Types.NULL);
-                    } else if (v instanceof Instant) {
-                        ps.setObject(p, LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC));
-                    } else {
-                        ps.setObject(p, v);
-                    }
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
 
-    private static Table read(ResultSet rs, Schema schema) throws SQLException {
-        Table.Builder table = Table.builder(schema);
-        int n = schema.size();
-        while (rs.next()) {
-            Object[] row = new Object[n];
-            for (int c = 0; c < n; c++) {
-                ColumnType type = schema.columns().get(c).type();
-                int i = c + 1;
-                switch (type) {
-                    case STRING:
-                        row[c] = rs.getString(i);
-                        break;
-                    case LONG:
-                        long l = rs.getLong(i);
-                        row[c] = rs.wasNull() ? null : l;
-                        break;
-                    case DOUBLE:
-                        double d = rs.getDouble(i);
-                        row[c] = rs.wasNull() ? null : d;
-                        break;
-                    case BOOLEAN:
-                        boolean b = rs.getBoolean(i);
-                        row[c] = rs.wasNull() ? null : b;
-                        break;
-                    case TIMESTAMP:
-                        LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-                        row[c] = t == null ? null : t.toInstant(ZoneOffset.UTC);
-                        break;
-                    default:
-                        row[c] = rs.getObject(i, LocalDate.class);
-                }
-            }
-            table.addRow(row);
-        }
-        return table.build();
-    }
 
-    private static String sqlType(ColumnType type) {
-        switch (type) {
-            case STRING:
-                return "VARCHAR";
-            case LONG:
-                return "BIGINT";
-            case DOUBLE:
-                return "DOUBLE";
-            case BOOLEAN:
-                return "BOOLEAN";
-            case TIMESTAMP:
-                return "TIMESTAMP";
-            default:
-                return "DATE";
-        }
-    }
 
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
 }

@@ -106,6 +106,15 @@ class TableFilesTest {
     }
 
     @Test
+    void parquetRoundTripsEveryTypeAndNull() {
+        Path file = dir.resolve("out/ratings.parquet");
+        ParquetFiles.write(sample(), file);
+        assertThat(ParquetFiles.read(file, SCHEMA)).isEqualTo(sample());
+        Schema two = Schema.of(Column.of("movie_id", ColumnType.LONG), Column.of("user_id", ColumnType.STRING));
+        assertThat(ParquetFiles.read(file, two).row(1)).containsExactly(-11L, "a, \"quoted\"\nname");
+    }
+
+    @Test
     void jsonLinesRoundTripsAndIsStrictAboutTypes() throws IOException {
         Path file = dir.resolve("ratings.jsonl");
         JsonLinesFiles.write(sample(), file, json);

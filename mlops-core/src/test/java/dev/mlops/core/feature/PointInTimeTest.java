@@ -13,6 +13,7 @@ import dev.mlops.api.feature.FeatureDefinitions;
 import dev.mlops.api.feature.FeatureService;
 import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureView;
+import dev.mlops.core.data.ParquetFiles;
 import dev.mlops.core.platform.MlopsPlatform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,6 +90,30 @@ class PointInTimeTest {
                 }
             }
             assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
+    void readsParquetSourcesAndExportsTrainingSetsAsParquet() {
+        Table rows = Table.builder(Schema.of(Column.of("user_id", ColumnType.STRING), Column.of("avg_rating", ColumnType.DOUBLE),
+                Column.of("event_ts", ColumnType.TIMESTAMP)))
+                .addRow("u1", 1.0, t("2026-01-01T00:00:00Z")).addRow("u1", 2.0, t("2026-01-01T12:00:00Z")).build();
+        Path source = home.resolve("stats.parquet");
+        ParquetFiles.write(rows, source);
+        Entity user = Entity.builder("user").joinKey("user_id", ColumnType.STRING).build();
+        FeatureView view = FeatureView.builder("user_stats").entities("user").field("avg_rating", ColumnType.DOUBLE)
+                .ttl(Duration.ofDays(1)).source(FeatureSource.parquet(source, "event_ts")).build();
+        FeatureService service = FeatureService.builder("rater").features(view).build();
+        try (MlopsPlatform mlops = MlopsPlatform.embedded(home.resolve("home"))) {
+            mlops.features().apply(FeatureDefinitions.of(user, view, service));
+            Table entity = Table.builder(Schema.of(Column.of("user_id", ColumnType.STRING), Column.of("ts", ColumnType.TIMESTAMP)))
+                    .addRow("u1", t("2026-01-01T06:00:00Z")).addRow("u1", t("2026-01-01T13:00:00Z")).build();
+            Table training = mlops.features().historicalFeatures(entity, "ts", service);
+            assertThat(training.value(0, 2)).isEqualTo(1.0);
+            assertThat(training.value(1, 2)).isEqualTo(2.0);
+            Path out = home.resolve("training.parquet");
+            ParquetFiles.write(training, out);
+            assertThat(ParquetFiles.read(out, training.schema())).isEqualTo(training);
         }
     }
 

@@ -6,14 +6,10 @@ import dev.mlops.api.ValidationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -76,14 +72,7 @@ public final class Archives {
         if (maxBytes <= 0) {
             throw new ValidationException("maxBytes", "be positive", maxBytes);
         }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ValidationException("target", "not exist yet", target);
-        }
-        Path temp = null;
-        try {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
+        ArtifactManifests.createAtomically(target, true, temp -> {
             long total = 0;
             int entries = 0;
             try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
@@ -101,19 +90,7 @@ public final class Archives {
                     total += copyLimited(in, out, maxBytes - total, zip);
                 }
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
-            }
-            temp = null;
-        } catch (IOException e) {
-            throw new MlopsException("cannot extract " + zip + ": " + e, e, false);
-        } finally {
-            if (temp != null) {
-                deleteQuietly(temp);
-            }
-        }
+        });
     }
 
     private static String strip(String directory) {
@@ -133,15 +110,5 @@ public final class Archives {
             }
         }
         return written;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: the failure that got us here is what the caller needs to see
-        }
     }
 }

@@ -171,6 +171,40 @@ public final class ArtifactManifests {
      * @param blobs writes one file by digest, verifying it
      */
     public static void materialize(ArtifactRef ref, Path target, ManifestReader manifest, BlobWriter blobs) {
+        createAtomically(target, ref.directory(), temp -> {
+            if (ref.directory()) {
+                for (Entry entry : manifest.read()) {
+                    Path out = resolveInside(temp, entry.path());
+                    Files.createDirectories(out.getParent());
+                    blobs.write(entry.sha256(), out);
+                }
+            } else {
+                blobs.write(ref.sha256(), temp);
+            }
+        });
+    }
+
+    /** Fills a temporary file or directory. */
+    @FunctionalInterface
+    public interface Filler {
+        /**
+         * Writes the content.
+         *
+         * @param temp the temporary file or (empty) directory
+         * @throws IOException if writing fails
+         */
+        void fill(Path temp) throws IOException;
+    }
+
+    /**
+     * Creates a file or directory that does not exist yet, all at once: the content is written to
+     * a temporary sibling, which is renamed into place only when complete; on failure nothing is left.
+     *
+     * @param target the file or directory to create
+     * @param directory whether to create a directory
+     * @param filler writes the content
+     */
+    public static void createAtomically(Path target, boolean directory, Filler filler) {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new ValidationException("target", "not exist yet", target);
         }
@@ -178,18 +212,9 @@ public final class ArtifactManifests {
         try {
             Path parent = target.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            if (ref.directory()) {
-                List<Entry> entries = manifest.read();
-                temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
-                for (Entry entry : entries) {
-                    Path out = resolveInside(temp, entry.path());
-                    Files.createDirectories(out.getParent());
-                    blobs.write(entry.sha256(), out);
-                }
-            } else {
-                temp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
-                blobs.write(ref.sha256(), temp);
-            }
+            temp = directory ? Files.createTempDirectory(parent, "." + target.getFileName() + ".part")
+                    : Files.createTempFile(parent, "." + target.getFileName(), ".part");
+            filler.fill(temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

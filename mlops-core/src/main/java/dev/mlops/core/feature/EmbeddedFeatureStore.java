@@ -281,6 +281,13 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         });
         String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
         saveCheckpoint(view, new Checkpoint(null, null, 0, end));
+        try {
+            events.publish(Event.builder(EventTypes.FEATURE_MATERIALIZED).source("/features").subject(view.versionedName())
+                    .time(clock.instant()).data("rows", written[0]).data("from", from.toString()).data("to", to.toString())
+                    .build());
+        } catch (RuntimeException e) {
+            // the rows are in the online store; an overloaded bus must not fail the materialization
+        }
         return written[0];
     }
 

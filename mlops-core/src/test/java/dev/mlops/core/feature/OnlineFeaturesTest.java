@@ -8,6 +8,7 @@ import dev.mlops.api.data.Column;
 import dev.mlops.api.data.ColumnType;
 import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
+import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.feature.Entity;
 import dev.mlops.api.feature.FeatureDefinitions;
 import dev.mlops.api.feature.FeatureService;
@@ -16,6 +17,7 @@ import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureValue.Status;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
+import dev.mlops.core.event.InProcessEventBus;
 import dev.mlops.core.platform.MlopsPlatform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,8 +121,12 @@ class OnlineFeaturesTest {
         now.set(T0.plus(Duration.ofHours(6)));
         try (MlopsPlatform mlops = MlopsPlatform.builder().home(dir.resolve("home")).clock(clock).build()) {
             mlops.features().apply(FeatureDefinitions.of(user, small, smallService));
+            List<String> materialized = new CopyOnWriteArrayList<>();
+            mlops.eventBus().subscribe(EventTypes.FEATURE_MATERIALIZED, e -> materialized.add(e.subject().orElse("")));
             assertThat(mlops.features().materialize(Instant.EPOCH, T0.plusSeconds(1))).containsEntry("small@1", 3L);
             assertThat(mlops.features().materialize(Instant.EPOCH, T0.plusSeconds(1))).containsEntry("small@1", 3L);
+            ((InProcessEventBus) mlops.eventBus()).close();   // drains the bus
+            assertThat(materialized).containsExactly("small@1", "small@1");
             List<FeatureVector> vectors = mlops.features().onlineFeatures(List.of(Map.of("user_id", "a"), Map.of("user_id", "b"),
                     Map.of("user_id", "c"), Map.of("user_id", "zz")), smallService);
             FeatureValue a = vectors.get(0).values().get("small__avg_rating");

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The feature store: definitions applied as code, point-in-time-correct training data, and — as
- * the area grows — materialization and online serving. Definitions are read from the
- * store on every call, so a change is visible at once (no cached registry).
+ * The feature store: definitions applied as code, point-in-time-correct training data,
+ * materialization and online serving. A change to the definitions is visible to the next call of
+ * every reader, in any JVM (no TTL-cached registry).
  *
  * <pre>{@code
  * FeaturePlan plan = mlops.features().plan(repo);   // a typed diff
@@ -69,8 +69,9 @@ public interface FeatureStore {
      * Point-in-time-correct training data: for each entity row with event time t, each feature's
      * value from the latest row of the same key with feature time at or before t and after
      * t − ttl (ties on feature time go to the latest created time); rows without such a feature row
-     * keep nulls. The result has the entity rows' columns, in their order, then one column per
-     * feature named {@code view__feature}.
+     * keep nulls. On-demand features are computed per row from the row's request columns and the
+     * joined input features. The result has the entity rows' columns, in their order, then one column
+     * per feature of the service, in its order, named {@code view__feature}.
      *
      * @param entityRows the rows to label: the join keys of the service's entities and an event-time column
      * @param eventTimeColumn the entity rows' {@code TIMESTAMP} column
@@ -80,6 +81,24 @@ public interface FeatureStore {
      */
     Table historicalFeatures(Table entityRows, String eventTimeColumn,
             FeatureService service);
+
+    /**
+     * Training data without entity rows: every distinct key and event time of the service's views
+     * with event time in {@code [from, to)} becomes an entity row, labelled as
+     * {@link #historicalFeatures(Table, String, FeatureService)} does. The views must share their
+     * join keys, and on-demand views must need no request data.
+     *
+     * <pre>{@code
+     * Table lastWeek = features.historicalFeatures(now.minus(Duration.ofDays(7)), now, raterService);
+     * }</pre>
+     *
+     * @param from the earliest event time
+     * @param to the first event time excluded
+     * @param service a service applied to this store
+     * @return the join keys, an {@code event_timestamp} column, then one column per feature
+     * @throws dev.mlops.api.ValidationException if the views have different join keys or {@code to} is not after {@code from}
+     */
+    Table historicalFeatures(Instant from, Instant to, FeatureService service);
 
     /**
      * Loads the latest row per key with event time in {@code [from, to)} of every online view into
@@ -103,8 +122,10 @@ public interface FeatureStore {
     /**
      * Reads a service's features for entity keys from the online store. Every value carries its
      * status; rows older than their view's TTL are withheld ({@link FeatureValue.Status#OUTSIDE_MAX_AGE}).
+     * On-demand features are computed from the request data in each map and the input features read
+     * for it (withheld inputs are {@code null}); they carry no event time.
      *
-     * @param entityKeys one map of join key to value per entity
+     * @param entityKeys one map per entity: join keys to values, plus the request data of on-demand views
      * @param service an applied service
      * @return one vector per key, in order
      * @throws dev.mlops.api.ValidationException if a key lacks a join key or has a value of another type

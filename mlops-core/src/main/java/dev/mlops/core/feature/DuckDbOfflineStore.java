@@ -2,7 +2,7 @@ package dev.mlops.core.feature;
 
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
-import dev.mlops.api.Nullable;
+import dev.mlops.api.Name;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
 import dev.mlops.api.data.ColumnType;
@@ -11,6 +11,9 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureStatistics;
 import dev.mlops.api.feature.FeatureView;
+import dev.mlops.api.feature.OfflineStore;
+import dev.mlops.api.feature.OnlineRow;
+import dev.mlops.core.data.CsvFiles;
 import dev.mlops.core.data.internal.DuckTables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -31,81 +32,61 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Point-in-time joins on an in-process DuckDB: the entity rows are loaded into a table, each feature
- * view's source is read where it lies (CSV or Parquet), rows with equal key and event time are
+ * The embedded {@link OfflineStore}: point-in-time joins on an in-process DuckDB. Entity rows are
+ * appended into a table, each feature view's source is read where it lies (CSV or Parquet; pushed
+ * rows from CSV files under the push-log directory), rows with equal key and event time are
  * reduced to the one created last, and every view is joined with DuckDB's {@code ASOF LEFT JOIN}
  * (latest feature time at or before the entity row's time), with the TTL applied to the matched
- * row. The SQL is generated here so that other SQL engines can reuse it later.
+ * row. The SQL is generated here so that other SQL engines can reuse it.
  *
  * <pre>{@code
- * Table training = new DuckDbOfflineStore().historical(entityRows, "event_ts", List.of(
- *         new DuckDbOfflineStore.ViewRequest(userStats, List.of("user_id"), List.of("avg_rating"))));
+ * OfflineStore offline = new DuckDbOfflineStore(home.resolve("features/push"));
+ * Table training = offline.historical(entityRows, "event_ts", List.of(OfflineStore.ViewQuery.allFields(userStats, keys)));
  * }</pre>
  *
  * @since 0.1.0
  */
-public final class DuckDbOfflineStore {
+public final class DuckDbOfflineStore implements OfflineStore {
     private static final String ROW = "mlops_row";
+    private final Path pushLogs;
 
     /**
-     * One view's part of a request.
+     * Creates the store; each read opens its own in-memory database.
      *
-     * @param view the view
-     * @param joinKeys the join keys of its entities
-     * @param features the fields to return
+     * @param pushLogs the directory that pushed rows are kept under, one directory per push source
      */
-    public record ViewRequest(FeatureView view, List<String> joinKeys, List<String> features, @Nullable Path pushLog) {
-        /**
-         * A request for a file source.
-         *
-         * @param view the view
-         * @param joinKeys the keys
-         * @param features the features
-         */
-        public ViewRequest(FeatureView view, List<String> joinKeys, List<String> features) {
-            this(view, joinKeys, features, null);
-        }
-
-        /**
-         * Copies the lists.
-         *
-         * @param view the view
-         * @param joinKeys the keys
-         * @param features the features
-         * @param pushLog the directory of CSV files logged by pushes, for push sources
-         */
-        public ViewRequest {
-            joinKeys = List.copyOf(joinKeys);
-            features = List.copyOf(features);
-        }
+    public DuckDbOfflineStore(Path pushLogs) {
+        this.pushLogs = Checks.notNull("offline.pushLogs", pushLogs).toAbsolutePath().normalize();
     }
 
-    /** Creates the store; each request opens its own in-memory database. */
-    public DuckDbOfflineStore() {
+    @Override
+    public void append(String pushSource, Table rows) {
+        Name.check("push source", pushSource);
+        Checks.notNull("rows", rows);
+        CsvFiles.write(rows, pushLogs.resolve(pushSource).resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".csv"));
     }
 
-    /**
-     * Joins features to entity rows as of each row's event time.
-     *
-     * @param entityRows the rows to label
-     * @param eventTimeColumn their {@code TIMESTAMP} column
-     * @param views the views and features to join
-     * @return the entity rows' columns, then {@code view__feature} columns
-     */
-    public Table historical(Table entityRows, String eventTimeColumn, List<ViewRequest> views) {
+    @Override
+    public void close() {
+        // every read closes its own database
+    }
+
+    @Override
+    public Table historical(Table entityRows, String eventTimeColumn, List<ViewQuery> views) {
         Checks.notNull("entityRows", entityRows);
         Checks.notNull("views", views);
         Schema schema = entityRows.schema();
         if (!schema.has(eventTimeColumn) || schema.column(eventTimeColumn).type() != ColumnType.TIMESTAMP) {
             throw new ValidationException("entity rows", "have a TIMESTAMP column '" + eventTimeColumn + "'", schema);
         }
-        for (ViewRequest request : views) {
-            for (String key : request.joinKeys()) {
-                if (!schema.has(key)) {
-                    throw new ValidationException("entity rows", "have the join key '" + key + "' of "
-                            + request.view().versionedName(), schema);
+        for (ViewQuery request : views) {
+            for (Column key : request.joinKeys()) {
+                if (!schema.has(key.name()) || schema.column(key.name()).type() != key.type()) {
+                    throw new ValidationException("entity rows", "have the " + key.type() + " join key '" + key.name()
+                            + "' of " + request.view().versionedName(), schema);
                 }
             }
         }
@@ -113,72 +94,124 @@ public final class DuckDbOfflineStore {
                 Statement sql = db.createStatement()) {
             sql.execute("SET TimeZone = 'UTC'");
             DuckTables.load(db, sql, entityRows, "entity_rows", ROW);
-            StringBuilder select = new StringBuilder("SELECT ");
-            for (Column c : schema.columns()) {
-                select.append("e.").append(DuckTables.quote(c.name())).append(", ");
-            }
-            StringBuilder from = new StringBuilder(" FROM entity_rows e");
-            List<Column> resultColumns = new ArrayList<>(schema.columns());
-            for (int i = 0; i < views.size(); i++) {
-                ViewRequest request = views.get(i);
-                String alias = "f" + i;
-                if (noData(request)) {
-                    // Nothing pushed yet: every feature of the view is null (an ASOF join with nothing drops rows).
-                    for (String feature : request.features()) {
-                        Column field = request.view().field(feature).orElseThrow();
-                        String full = request.view().name() + "__" + feature;
-                        select.append("CAST(NULL AS ").append(DuckTables.sqlType(field.type())).append(") AS ").append(DuckTables.quote(full)).append(", ");
-                        resultColumns.add(Column.of(full, field.type()));
-                    }
-                    continue;
-                }
-                sql.execute("CREATE TEMP VIEW " + alias + " AS " + source(request));
-                for (String feature : request.features()) {
-                    Column field = request.view().field(feature).orElseThrow(() -> new ValidationException(
-                            "feature", "be a field of " + request.view().versionedName(), feature));
-                    String full = request.view().name() + "__" + feature;
-                    select.append("CASE WHEN ").append(alias).append(".mlops_ts > e.").append(DuckTables.quote(eventTimeColumn))
-                            .append(" - INTERVAL (").append(request.view().ttl().toNanos() / 1000).append(") MICROSECOND THEN ")
-                            .append(alias).append('.').append(DuckTables.quote(feature)).append(" END AS ").append(DuckTables.quote(full)).append(", ");
-                    resultColumns.add(Column.of(full, field.type()));
-                }
-                from.append(" ASOF LEFT JOIN ").append(alias).append(" ON ");
-                for (String key : request.joinKeys()) {
-                    from.append("e.").append(DuckTables.quote(key)).append(" = ").append(alias).append('.').append(DuckTables.quote(key)).append(" AND ");
-                }
-                from.append("e.").append(DuckTables.quote(eventTimeColumn)).append(" >= ").append(alias).append(".mlops_ts");
-            }
-            select.setLength(select.length() - 2);
-            String query = select + from.toString() + " ORDER BY e." + ROW;
-            try (ResultSet rs = sql.executeQuery(query)) {
-                return DuckTables.read(rs, Schema.of(resultColumns));
-            }
+            return join(sql, schema, eventTimeColumn, views);
         } catch (SQLException e) {
             throw new MlopsException("point-in-time join failed: " + e.getMessage(), e, false);
         }
     }
 
-    /**
-     * Computes statistics of every field of a view over its source.
-     *
-     * @param view the view
-     * @param joinKeys the join keys of its entities
-     * @param now the time to record
-     * @return the statistics
-     */
-    public FeatureStatistics statistics(FeatureView view, List<String> joinKeys, Instant now) {
-        List<String> fields = view.fields().stream().map(Column::name).toList();
+    @Override
+    public Table entityRows(List<ViewQuery> views, Instant from, Instant to, String eventTimeColumn) {
+        Checks.notNull("views", views);
+        Checks.notNull("from", from);
+        Checks.notNull("to", to);
+        Name.check("event-time column", eventTimeColumn);
+        if (views.isEmpty()) {
+            throw new ValidationException("views", "name at least one view", views);
+        }
+        List<Column> keys = views.get(0).joinKeys();
+        for (ViewQuery view : views) {
+            if (!view.joinKeys().equals(keys)) {
+                throw new ValidationException("views", "share one set of join keys " + keys + " for retrieval without"
+                        + " entity rows", view.view().versionedName() + " " + view.joinKeys());
+            }
+            if (keys.stream().anyMatch(k -> k.name().equals(eventTimeColumn))) {
+                throw new ValidationException("event-time column", "differ from the join keys", eventTimeColumn);
+            }
+        }
+        List<Column> columns = new ArrayList<>(keys);
+        columns.add(Column.of(eventTimeColumn, ColumnType.TIMESTAMP));
+        StringBuilder keyList = new StringBuilder();
+        for (Column key : keys) {
+            keyList.append(DuckTables.quote(key.name())).append(", ");
+        }
+        List<String> parts = new ArrayList<>();
+        for (ViewQuery view : views) {
+            if (!noData(view)) {
+                parts.add("SELECT " + keyList + "mlops_ts FROM (" + source(view) + ") WHERE mlops_ts >= ? AND mlops_ts < ?");
+            }
+        }
+        if (parts.isEmpty()) {
+            return Table.builder(Schema.of(columns)).build();
+        }
+        String query = "SELECT DISTINCT " + keyList + "mlops_ts AS " + DuckTables.quote(eventTimeColumn) + " FROM ("
+                + String.join(" UNION ALL ", parts) + ") ORDER BY " + DuckTables.quote(eventTimeColumn) + ", "
+                + keyList.substring(0, keyList.length() - 2);
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                Statement setup = db.createStatement()) {
+            setup.execute("SET TimeZone = 'UTC'");
+            try (PreparedStatement ps = db.prepareStatement(query)) {
+                for (int i = 0; i < parts.size(); i++) {
+                    ps.setObject(2 * i + 1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+                    ps.setObject(2 * i + 2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return DuckTables.read(rs, Schema.of(columns));
+                }
+            }
+        } catch (SQLException e) {
+            throw new MlopsException("reading entity rows failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    private Table join(Statement sql, Schema schema, String eventTimeColumn, List<ViewQuery> views) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (Column c : schema.columns()) {
+            select.append("e.").append(DuckTables.quote(c.name())).append(", ");
+        }
+        StringBuilder from = new StringBuilder(" FROM entity_rows e");
+        List<Column> resultColumns = new ArrayList<>(schema.columns());
+        for (int i = 0; i < views.size(); i++) {
+            ViewQuery request = views.get(i);
+            String alias = "f" + i;
+            if (noData(request)) {
+                // Nothing pushed yet: every feature of the view is null (an ASOF join with nothing drops rows).
+                for (String feature : request.features()) {
+                    Column field = request.view().field(feature).orElseThrow();
+                    String full = request.view().name() + "__" + feature;
+                    select.append("CAST(NULL AS ").append(DuckTables.sqlType(field.type())).append(") AS ").append(DuckTables.quote(full)).append(", ");
+                    resultColumns.add(Column.of(full, field.type()));
+                }
+                continue;
+            }
+            sql.execute("CREATE TEMP VIEW " + alias + " AS " + source(request));
+            for (String feature : request.features()) {
+                Column field = request.view().field(feature).orElseThrow();
+                String full = request.view().name() + "__" + feature;
+                select.append("CASE WHEN ").append(alias).append(".mlops_ts > e.").append(DuckTables.quote(eventTimeColumn))
+                        .append(" - INTERVAL (").append(request.view().ttl().toNanos() / 1000).append(") MICROSECOND THEN ")
+                        .append(alias).append('.').append(DuckTables.quote(feature)).append(" END AS ").append(DuckTables.quote(full)).append(", ");
+                resultColumns.add(Column.of(full, field.type()));
+            }
+            from.append(" ASOF LEFT JOIN ").append(alias).append(" ON ");
+            for (Column key : request.joinKeys()) {
+                String k = DuckTables.quote(key.name());
+                from.append("e.").append(k).append(" = ").append(alias).append('.').append(k).append(" AND ");
+            }
+            from.append("e.").append(DuckTables.quote(eventTimeColumn)).append(" >= ").append(alias).append(".mlops_ts");
+        }
+        select.setLength(select.length() - 2);
+        String query = select + from.toString() + " ORDER BY e." + ROW;
+        try (ResultSet rs = sql.executeQuery(query)) {
+            return DuckTables.read(rs, Schema.of(resultColumns));
+        }
+    }
+
+    @Override
+    public FeatureStatistics statistics(ViewQuery query, Instant now) {
+        FeatureView view = query.view();
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement sql = db.createStatement()) {
             sql.execute("SET TimeZone = 'UTC'");
-            sql.execute("CREATE TEMP VIEW src AS " + source(new ViewRequest(view, joinKeys, fields)));
+            sql.execute("CREATE TEMP VIEW src AS " + (noData(query) ? emptySource(query) : source(query)));
             long rows;
             try (ResultSet rs = sql.executeQuery("SELECT count(*) FROM src")) {
                 rs.next();
                 rows = rs.getLong(1);
             }
             Map<String, FeatureStatistics.Field> stats = new LinkedHashMap<>();
-            for (Column field : view.fields()) {
+            for (String feature : query.features()) {
+                Column field = view.field(feature).orElseThrow();
                 String col = DuckTables.quote(field.name());
                 boolean numeric = field.type() == ColumnType.LONG || field.type() == ColumnType.DOUBLE;
                 long count;
@@ -221,61 +254,50 @@ public final class DuckDbOfflineStore {
         }
     }
 
-    /** Receives the rows of a materialization chunk by chunk. */
-    @FunctionalInterface
-    public interface ChunkConsumer {
-        /**
-         * Takes one chunk.
-         *
-         * @param rows the rows: key values, event time, feature values in view field order
-         * @param done the rows handed over so far, this chunk included
-         */
-        void accept(List<Object[]> rows, long done);
-    }
-
-    /**
-     * Streams the latest row per key with event time in {@code [from, to)}, ordered by key, in chunks.
-     *
-     * @param view the view
-     * @param joinKeys the join keys of its entities
-     * @param from the earliest event time
-     * @param to the first event time excluded
-     * @param skip rows already handed over by an interrupted run of the same window
-     * @param chunk rows per chunk
-     * @param consumer receives each chunk; each row is keys..., event time, features...
-     */
-    public void latest(FeatureView view, List<String> joinKeys, Instant from, Instant to, long skip, int chunk,
-            ChunkConsumer consumer) {
-        List<String> fields = view.fields().stream().map(Column::name).toList();
+    @Override
+    public void latest(ViewQuery query, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer) {
+        FeatureView view = query.view();
+        if (noData(query)) {
+            return;
+        }
         StringBuilder keys = new StringBuilder();
-        for (String key : joinKeys) {
-            keys.append(DuckTables.quote(key)).append(", ");
+        for (Column key : query.joinKeys()) {
+            keys.append(DuckTables.quote(key.name())).append(", ");
         }
         String order = keys.substring(0, keys.length() - 2);
-        String query = "SELECT * FROM (" + source(new ViewRequest(view, joinKeys, fields)) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
+        String sql = "SELECT * FROM (" + source(query) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
                 + " QUALIFY row_number() OVER (PARTITION BY " + order + " ORDER BY mlops_ts DESC) = 1"
                 + " ORDER BY " + order + " OFFSET " + skip;
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement setup = db.createStatement()) {
             setup.execute("SET TimeZone = 'UTC'");
-            try (PreparedStatement ps = db.prepareStatement(query)) {
+            try (PreparedStatement ps = db.prepareStatement(sql)) {
                 ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
                 ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
                 try (ResultSet rs = ps.executeQuery()) {
-                    List<Object[]> rows = new ArrayList<>(chunk);
+                    List<OnlineRow> rows = new ArrayList<>(chunk);
                     long done = skip;
-                    int width = joinKeys.size() + fields.size() + 1;
+                    int nKeys = query.joinKeys().size();
+                    List<ColumnType> types = new ArrayList<>();
+                    query.joinKeys().forEach(k -> types.add(k.type()));
+                    query.features().forEach(f -> types.add(view.field(f).orElseThrow().type()));
                     while (rs.next()) {
-                        Object[] row = new Object[width];
-                        for (int i = 0; i < width; i++) {
-                            int sqlType = rs.getMetaData().getColumnType(i + 1);
-                            Object v = sqlType == Types.TIMESTAMP ? rs.getObject(i + 1, LocalDateTime.class)
-                                    : sqlType == Types.DATE ? rs.getObject(i + 1, LocalDate.class) : rs.getObject(i + 1);
-                            row[i] = v instanceof LocalDateTime ? ((LocalDateTime) v).toInstant(ZoneOffset.UTC)
-                                    : v instanceof Integer ? Long.valueOf((Integer) v)
-                                    : v instanceof java.sql.Date ? ((java.sql.Date) v).toLocalDate() : v;
+                        List<Object> keyValues = new ArrayList<>(nKeys);
+                        List<Object> values = new ArrayList<>(types.size() - nKeys);
+                        for (int i = 0; i < types.size(); i++) {
+                            Object v = DuckTables.value(rs, i + 1, types.get(i));
+                            if (i < nKeys) {
+                                if (v == null) {
+                                    throw new ValidationException("feature row of " + view.versionedName() + " key "
+                                            + query.joinKeys().get(i).name(), "not be null", null);
+                                }
+                                keyValues.add(v);
+                            } else {
+                                values.add(v);
+                            }
                         }
-                        rows.add(row);
+                        LocalDateTime ts = rs.getObject(types.size() + 1, LocalDateTime.class);
+                        rows.add(new OnlineRow(keyValues, ts.toInstant(ZoneOffset.UTC), values));
                         if (rows.size() == chunk) {
                             done += rows.size();
                             consumer.accept(rows, done);
@@ -298,15 +320,12 @@ public final class DuckDbOfflineStore {
         return rs.wasNull() ? null : d;
     }
 
-    private static String source(ViewRequest request) {
+    private String source(ViewQuery request) {
         FeatureView view = request.view();
         FeatureSource source = view.source();
         String reader;
         if (source.kind() == FeatureSource.Kind.PUSH) {
-            if (noData(request)) {
-                return emptySource(request);
-            }
-            reader = "read_csv('" + request.pushLog().toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true)";
+            reader = "read_csv('" + pushLog(source).toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true)";
         } else {
             String path = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
                     + " source", "be a CSV, Parquet or push source for offline reads", source.kind())).toString()
@@ -315,8 +334,9 @@ public final class DuckDbOfflineStore {
                     : "read_csv('" + path + "', header = true)";
         }
         StringBuilder columns = new StringBuilder();
-        for (String key : request.joinKeys()) {
-            columns.append(DuckTables.quote(key)).append(", ");
+        for (Column key : request.joinKeys()) {
+            columns.append("CAST(").append(DuckTables.quote(key.name())).append(" AS ").append(DuckTables.sqlType(key.type()))
+                    .append(") AS ").append(DuckTables.quote(key.name())).append(", ");
         }
         for (String feature : request.features()) {
             ColumnType type = view.field(feature).orElseThrow().type();
@@ -327,30 +347,36 @@ public final class DuckDbOfflineStore {
         String created = source.createdColumn().map(c -> "CAST(" + DuckTables.quote(c) + " AS TIMESTAMP) DESC NULLS LAST")
                 .orElse("1");
         StringBuilder keys = new StringBuilder();
-        for (String key : request.joinKeys()) {
-            keys.append(DuckTables.quote(key)).append(", ");
+        for (Column key : request.joinKeys()) {
+            keys.append(DuckTables.quote(key.name())).append(", ");
         }
         return "SELECT " + columns + " FROM " + reader + " QUALIFY row_number() OVER (PARTITION BY " + keys
                 + "CAST(" + DuckTables.quote(source.timestampColumn()) + " AS TIMESTAMP) ORDER BY " + created + ") = 1";
     }
 
-    private static boolean noData(ViewRequest request) {
-        return request.view().source().kind() == FeatureSource.Kind.PUSH
-                && (request.pushLog() == null || !hasCsv(request.pushLog()));
+    private Path pushLog(FeatureSource source) {
+        return pushLogs.resolve(source.name());
+    }
+
+    private boolean noData(ViewQuery request) {
+        return request.view().source().kind() == FeatureSource.Kind.PUSH && !hasCsv(pushLog(request.view().source()));
     }
 
     private static boolean hasCsv(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
         try (var files = Files.list(dir)) {
             return files.anyMatch(f -> f.getFileName().toString().endsWith(".csv"));
         } catch (IOException e) {
-            return false;
+            throw new MlopsException("cannot list " + dir + ": " + e, e, true);
         }
     }
 
-    private static String emptySource(ViewRequest request) {
+    private static String emptySource(ViewQuery request) {
         StringBuilder columns = new StringBuilder();
-        for (String key : request.joinKeys()) {
-            columns.append("NULL::VARCHAR AS ").append(DuckTables.quote(key)).append(", ");
+        for (Column key : request.joinKeys()) {
+            columns.append("NULL::").append(DuckTables.sqlType(key.type())).append(" AS ").append(DuckTables.quote(key.name())).append(", ");
         }
         for (String feature : request.features()) {
             columns.append("NULL::").append(DuckTables.sqlType(request.view().field(feature).orElseThrow().type())).append(" AS ")
@@ -358,8 +384,4 @@ public final class DuckDbOfflineStore {
         }
         return "SELECT " + columns + "NULL::TIMESTAMP AS mlops_ts WHERE false";
     }
-
-
-
-
 }

@@ -3,12 +3,13 @@ package dev.mlops.core.feature;
 import dev.mlops.api.Checks;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.MlopsException;
-import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Name;
-import dev.mlops.api.ValidationException;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
 import dev.mlops.api.data.ColumnType;
+import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
@@ -26,31 +27,38 @@ import dev.mlops.api.feature.FeatureStore;
 import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
-import dev.mlops.core.data.CsvFiles;
+import dev.mlops.api.feature.OfflineStore;
+import dev.mlops.api.feature.OfflineStore.ViewQuery;
+import dev.mlops.api.feature.OnDemandFeatureView;
+import dev.mlops.api.feature.OnlineRow;
+import dev.mlops.api.feature.OnlineStore;
 import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.internal.StateFiles;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedded {@link FeatureStore}'s definitions: {@code entities/<name>.json},
- * {@code views/<name>/<version>.json} and {@code services/<name>.json} under {@code <home>/features},
- * each replaced atomically under one lock; read from disk on every call, so another JVM's
- * {@code apply} is visible at once.
+ * The embedded {@link FeatureStore}: definitions as files under {@code <home>/features} (re-read
+ * when another apply replaced them, so a change is visible at once), historical reads on an
+ * {@link OfflineStore} (DuckDB by default), online reads and writes on an {@link OnlineStore}
+ * (RocksDB under {@code <home>/features/online} by default, opened on first use).
  *
  * <pre>{@code
  * FeaturePlan plan = mlops.features().apply(FeatureDefinitions.of(user, userStats, service));
@@ -59,16 +67,26 @@ import java.util.stream.Stream;
  * @since 0.1.0
  */
 public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFeatureStore.class);
+    private static final String ON_DEMAND = "on-demand view";
+    /** The event-time column of entity rows made for retrieval without entity rows. */
+    public static final String EVENT_TIMESTAMP = "event_timestamp";
+    /** Rows loaded into the online store per write. */
+    static final int CHUNK = 10_000;
+    private static final long PROGRESS_EVERY = 100_000;
+
     private final Path root;
     private final JsonCodec json;
     private final Clock clock;
     private final EventBus events;
+    private final MeterRegistry meters;
     private final StateFiles files = new StateFiles();
-    private final DuckDbOfflineStore offline = new DuckDbOfflineStore();
-    private @Nullable RocksDbOnlineStore online;
-
-    /** Rows loaded into the online store per write. */
-    static final int CHUNK = 10_000;
+    private final Definitions definitions;
+    private final OfflineStore offline;
+    private final boolean ownsOffline;
+    private final Map<String, OnDemandFeatureView> transformations = new ConcurrentHashMap<>();
+    private @Nullable OnlineStore online;
+    private final boolean ownsOnline;
 
     /** The JSON shape of a materialization checkpoint. */
     record Checkpoint(@Nullable String from, @Nullable String to, long done, @Nullable String end) {
@@ -79,20 +97,34 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
      *
      * @param root the directory, e.g. {@code <home>/features}
      * @param json the codec for the definition files
-     * @param clock the clock for event times
-     * @param events where applied views are announced
+     * @param clock the clock for event times and feature ages
+     * @param events where applied views and materializations are announced
+     * @param meters where push and materialization counts go
+     * @param online the online store, or {@code null} for RocksDB under {@code root/online} (closed with this store)
+     * @param offline the offline store, or {@code null} for DuckDB with push logs under {@code root/push}
      */
-    public EmbeddedFeatureStore(Path root, JsonCodec json, Clock clock, EventBus events) {
+    public EmbeddedFeatureStore(Path root, JsonCodec json, Clock clock, EventBus events, MeterRegistry meters,
+            @Nullable OnlineStore online, @Nullable OfflineStore offline) {
         this.root = Checks.notNull("features.root", root).toAbsolutePath().normalize();
         this.json = Checks.notNull("features.json", json);
         this.clock = Checks.notNull("features.clock", clock);
         this.events = Checks.notNull("features.events", events);
+        this.meters = Checks.notNull("features.meters", meters);
+        this.definitions = new Definitions(this.root, json);
+        this.online = online;
+        this.ownsOnline = online == null;
+        this.ownsOffline = offline == null;
+        this.offline = offline != null ? offline : new DuckDbOfflineStore(this.root.resolve("push"));
+    }
+
+    private Definitions definitions() {
+        return definitions;
     }
 
     @Override
     public FeaturePlan plan(FeatureDefinitions definitions) {
         Checks.notNull("definitions", definitions);
-        Stored stored = load();
+        Definitions.Stored stored = definitions().load();
         check(definitions, stored);
         List<Change> changes = new ArrayList<>();
         for (Entity entity : definitions.entities()) {
@@ -130,6 +162,29 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                         pinned ? List.of("still pinned by a defined service") : List.of()));
             }
         }
+        for (OnDemandFeatureView view : definitions.onDemandViews()) {
+            Definitions.OnDemand old = stored.onDemand.get(view.versionedName());
+            Definitions.OnDemand now = Definitions.OnDemand.of(view);
+            if (old == null) {
+                changes.add(new Change(ON_DEMAND, view.versionedName(), Action.ADDED, false, List.of()));
+            } else if (!old.equals(now)) {
+                List<String> details = new ArrayList<>();
+                diff(details, "request", old.request(), now.request());
+                diff(details, "inputs", old.inputs(), now.inputs());
+                diff(details, "fields", old.fields(), now.fields());
+                boolean breaking = !details.isEmpty();
+                diff(details, "description", old.description(), now.description());
+                changes.add(new Change(ON_DEMAND, view.versionedName(), Action.CHANGED, breaking, details));
+            }
+        }
+        for (Definitions.OnDemand old : stored.onDemand.values()) {
+            if (definitions.onDemandViews().stream().noneMatch(v -> v.name().equals(old.name()))) {
+                boolean pinned = definitions.services().stream()
+                        .anyMatch(s -> s.features().stream().anyMatch(f -> f.view().equals(old.name()) && f.version() == old.version()));
+                changes.add(new Change(ON_DEMAND, old.versionedName(), Action.REMOVED, pinned,
+                        pinned ? List.of("still pinned by a defined service") : List.of()));
+            }
+        }
         for (FeatureService service : definitions.services()) {
             FeatureService old = stored.services.get(service.name());
             if (old == null) {
@@ -157,75 +212,304 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     }
 
     @Override
-    public FeaturePlan apply(FeatureDefinitions definitions) {
-        Checks.notNull("definitions", definitions);
+    public FeaturePlan apply(FeatureDefinitions repo) {
+        Checks.notNull("definitions", repo);
         FeaturePlan plan = files.locked(root, () -> {
-            FeaturePlan planned = plan(definitions);
+            FeaturePlan planned = plan(repo);
             if (planned.breaking()) {
                 throw new ConflictException("feature definitions have breaking changes; give changed views a new"
                         + " version:\n" + planned);
             }
             for (Change change : planned.changes()) {
-                write(change, definitions);
+                definitions.write(change.kind(), change.name(), change.action() == Action.REMOVED ? null : definition(change, repo));
+            }
+            if (!planned.changes().isEmpty()) {
+                definitions.changed();
             }
             return planned;
         });
+        repo.onDemandViews().forEach(v -> transformations.put(v.versionedName(), v));
         for (Change change : plan.changes()) {
-            if (change.kind().equals("feature view") && change.action() != Action.REMOVED) {
-                try {
-                    events.publish(Event.builder(EventTypes.FEATURE_VIEW_APPLIED).source("/features")
-                            .subject(change.name()).time(clock.instant()).data("action", change.action().name())
-                            .data("details", change.details()).build());
-                } catch (RuntimeException e) {
-                    // the definitions are applied; an overloaded bus must not undo that
-                }
+            if (!change.kind().equals("entity") && !change.kind().equals("feature service") && change.action() != Action.REMOVED) {
+                publish(Event.builder(EventTypes.FEATURE_VIEW_APPLIED).source("/features").subject(change.name())
+                        .time(clock.instant()).data("action", change.action().name()).data("details", change.details()));
             }
         }
         return plan;
     }
 
+    private static Object definition(Change change, FeatureDefinitions repo) {
+        switch (change.kind()) {
+            case "entity":
+                return repo.entities().stream().filter(e -> e.name().equals(change.name())).findFirst().orElseThrow();
+            case "feature view":
+                return repo.views().stream().filter(v -> v.versionedName().equals(change.name())).findFirst().orElseThrow();
+            case ON_DEMAND:
+                return repo.onDemandViews().stream().filter(v -> v.versionedName().equals(change.name()))
+                        .map(Definitions.OnDemand::of).findFirst().orElseThrow();
+            default:
+                return repo.services().stream().filter(s -> s.name().equals(change.name())).findFirst().orElseThrow();
+        }
+    }
+
+    private void publish(Event.Builder event) {
+        try {
+            events.publish(event.build());
+        } catch (RuntimeException e) {
+            // what the event announces is done; an overloaded bus must not undo or fail it
+            LOG.debug("Feature event not published", e);
+        }
+    }
+
     @Override
     public Optional<Entity> entity(String name) {
         Name.check("entity", name);
-        return Optional.ofNullable(load().entities.get(name));
+        return Optional.ofNullable(definitions.load().entities.get(name));
     }
 
     @Override
     public Optional<FeatureView> view(String name, int version) {
         Name.check("feature view", name);
-        return Optional.ofNullable(load().views.get(name + "@" + version));
+        return Optional.ofNullable(definitions.load().views.get(name + "@" + version));
     }
 
     @Override
     public List<FeatureView> views() {
-        return load().views.values().stream()
+        return definitions.load().views.values().stream()
                 .sorted(Comparator.comparing(FeatureView::name).thenComparingInt(FeatureView::version)).toList();
     }
 
     @Override
-    public Table historicalFeatures(Table entityRows, String eventTimeColumn, FeatureService service) {
-        Checks.notNull("service", service);
-        Stored stored = load();
-        Map<String, DuckDbOfflineStore.ViewRequest> requests = new LinkedHashMap<>();
-        for (FeatureRef ref : service.features()) {
-            FeatureView view = stored.views.get(ref.view() + "@" + ref.version());
-            if (view == null) {
-                throw new ValidationException("feature service " + service.name(), "use applied view versions", ref);
-            }
-            DuckDbOfflineStore.ViewRequest request = requests.get(view.versionedName());
-            List<String> features = new ArrayList<>(request == null ? List.of() : request.features());
-            features.add(ref.feature());
-            List<String> keys = new ArrayList<>();
-            for (String entity : view.entities()) {
-                Entity e = stored.entities.get(entity);
-                if (e == null) {
-                    throw new ValidationException("feature view " + view.versionedName() + " entity", "be applied", entity);
+    public Optional<FeatureService> service(String name) {
+        Name.check("feature service", name);
+        return Optional.ofNullable(definitions.load().services.get(name));
+    }
+
+    /** A service resolved against the applied definitions: the views to read and the on-demand views to run. */
+    private final class Resolved {
+        final Definitions.Stored stored;
+        final FeatureService service;
+        final Map<String, ViewQuery> queries = new LinkedHashMap<>();
+        final Map<String, OnDemandFeatureView> onDemand = new LinkedHashMap<>();
+
+        Resolved(FeatureService service) {
+            this.stored = definitions.load();
+            this.service = service;
+            Map<String, List<String>> features = new LinkedHashMap<>();
+            for (FeatureRef ref : service.features()) {
+                String versioned = ref.view() + "@" + ref.version();
+                if (stored.views.containsKey(versioned)) {
+                    features.computeIfAbsent(versioned, v -> new ArrayList<>()).add(ref.feature());
+                } else if (stored.onDemand.containsKey(versioned)) {
+                    OnDemandFeatureView view = transformations.get(versioned);
+                    if (view == null || !Definitions.OnDemand.of(view).equals(stored.onDemand.get(versioned))) {
+                        throw new MlopsException("on-demand view " + versioned + " has no transformation in this JVM, or"
+                                + " another definition than the applied one; apply the definitions that hold it first");
+                    }
+                    onDemand.put(versioned, view);
+                } else {
+                    throw new ValidationException("feature service " + service.name(), "use applied view versions", ref);
                 }
-                e.joinKeys().forEach(k -> keys.add(k.name()));
             }
-            requests.put(view.versionedName(), new DuckDbOfflineStore.ViewRequest(view, keys, features, pushLog(view)));
+            for (OnDemandFeatureView view : onDemand.values()) {
+                for (FeatureRef input : view.inputs()) {
+                    List<String> list = features.computeIfAbsent(input.view() + "@" + input.version(), v -> new ArrayList<>());
+                    if (!list.contains(input.feature())) {
+                        list.add(input.feature());
+                    }
+                }
+            }
+            features.forEach((versioned, list) -> {
+                FeatureView view = stored.views.get(versioned);
+                if (view == null) {
+                    throw new ValidationException("on-demand input", "name an applied view version", versioned);
+                }
+                queries.put(versioned, new ViewQuery(view, stored.joinKeys(view), list));
+            });
         }
-        return offline.historical(entityRows, eventTimeColumn, new ArrayList<>(requests.values()));
+
+        FeatureView view(FeatureRef ref) {
+            return stored.views.get(ref.view() + "@" + ref.version());
+        }
+    }
+
+    @Override
+    public Table historicalFeatures(Table entityRows, String eventTimeColumn, FeatureService service) {
+        Checks.notNull("entityRows", entityRows);
+        Checks.notNull("service", service);
+        Resolved resolved = new Resolved(service);
+        Schema schema = entityRows.schema();
+        for (OnDemandFeatureView view : resolved.onDemand.values()) {
+            for (Column column : view.request()) {
+                if (!schema.has(column.name()) || schema.column(column.name()).type() != column.type()) {
+                    throw new ValidationException("entity rows", "have the " + column.type() + " request column '"
+                            + column.name() + "' of " + view.versionedName(), schema);
+                }
+            }
+        }
+        Table joined = offline.historical(entityRows, eventTimeColumn, new ArrayList<>(resolved.queries.values()));
+        List<Column> columns = new ArrayList<>(schema.columns());
+        List<Integer> sources = new ArrayList<>();
+        for (int c = 0; c < schema.size(); c++) {
+            sources.add(c);
+        }
+        for (FeatureRef ref : service.features()) {
+            OnDemandFeatureView odfv = resolved.onDemand.get(ref.view() + "@" + ref.version());
+            Column field = odfv != null ? odfv.field(ref.feature()).orElseThrow() : resolved.view(ref).field(ref.feature()).orElseThrow();
+            columns.add(Column.of(ref.fullName(), field.type()));
+            sources.add(odfv != null ? -1 : joined.schema().indexOf(ref.fullName()));
+        }
+        Table.Builder out = Table.builder(Schema.of(columns));
+        for (int r = 0; r < joined.rowCount(); r++) {
+            Map<String, Map<String, Object>> computed = new HashMap<>();
+            Object[] row = new Object[columns.size()];
+            for (int c = 0; c < row.length; c++) {
+                if (sources.get(c) >= 0) {
+                    row[c] = joined.value(r, sources.get(c));
+                } else {
+                    FeatureRef ref = service.features().get(c - schema.size());
+                    OnDemandFeatureView odfv = resolved.onDemand.get(ref.view() + "@" + ref.version());
+                    int at = r;
+                    row[c] = computed.computeIfAbsent(odfv.versionedName(), v -> transform(odfv, name -> {
+                        int i = joined.schema().indexOf(name);
+                        return joined.value(at, i);
+                    })).get(ref.feature());
+                }
+            }
+            out.addRow(row);
+        }
+        return out.build();
+    }
+
+    @Override
+    public Table historicalFeatures(Instant from, Instant to, FeatureService service) {
+        Checks.notNull("from", from);
+        Checks.notNull("to", to);
+        Checks.notNull("service", service);
+        if (!from.isBefore(to)) {
+            throw new ValidationException("to", "be after from " + from, to);
+        }
+        Resolved resolved = new Resolved(service);
+        for (OnDemandFeatureView view : resolved.onDemand.values()) {
+            if (!view.request().isEmpty()) {
+                throw new ValidationException("feature service " + service.name(), "need no request data for retrieval"
+                        + " without entity rows, but " + view.versionedName() + " reads", view.request());
+            }
+        }
+        Table entityRows = offline.entityRows(new ArrayList<>(resolved.queries.values()), from, to, EVENT_TIMESTAMP);
+        return historicalFeatures(entityRows, EVENT_TIMESTAMP, service);
+    }
+
+    /** Runs an on-demand view on inputs looked up by column or full feature name; checks what it returns. */
+    private static Map<String, Object> transform(OnDemandFeatureView view, Function<String, Object> lookup) {
+        Map<String, Object> inputs = new HashMap<>();
+        view.request().forEach(c -> inputs.put(c.name(), lookup.apply(c.name())));
+        view.inputs().forEach(f -> inputs.put(f.fullName(), lookup.apply(f.fullName())));
+        Map<String, Object> result;
+        try {
+            result = view.transformation().apply(Collections.unmodifiableMap(inputs));
+        } catch (RuntimeException e) {
+            throw new MlopsException("on-demand view " + view.versionedName() + " failed on " + inputs + ": " + e, e, false);
+        }
+        if (result == null) {
+            throw new MlopsException("on-demand view " + view.versionedName() + " returned null for " + inputs);
+        }
+        for (Map.Entry<String, Object> e : result.entrySet()) {
+            Column field = view.field(e.getKey()).orElseThrow(() -> new MlopsException("on-demand view " + view.versionedName()
+                    + " returned '" + e.getKey() + "', which is not one of its fields " + view.fields()));
+            if (e.getValue() != null && !field.type().javaType().isInstance(e.getValue())) {
+                throw new MlopsException("on-demand view " + view.versionedName() + " returned " + e.getValue() + " ("
+                        + e.getValue().getClass().getSimpleName() + ") for " + field.name() + ", which is " + field.type());
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public List<FeatureVector> onlineFeatures(List<Map<String, Object>> entityKeys, FeatureService service) {
+        Checks.notNull("entityKeys", entityKeys);
+        Checks.notNull("service", service);
+        Resolved resolved = new Resolved(service);
+        Instant now = clock.instant();
+        OnlineStore store = online();
+        Map<String, List<Optional<OnlineRow>>> rows = new HashMap<>();
+        for (ViewQuery query : resolved.queries.values()) {
+            List<List<Object>> keys = new ArrayList<>(entityKeys.size());
+            for (Map<String, Object> key : entityKeys) {
+                keys.add(keyValues(query.joinKeys(), Checks.notNull("entity key", key)));
+            }
+            rows.put(query.view().versionedName(), store.read(query.view().versionedName(), keys));
+        }
+        for (OnDemandFeatureView view : resolved.onDemand.values()) {
+            for (Map<String, Object> key : entityKeys) {
+                for (Column column : view.request()) {
+                    Object v = key.get(column.name());
+                    if (!key.containsKey(column.name()) || v != null && !column.type().javaType().isInstance(v)) {
+                        throw new ValidationException("request data " + column.name() + " of " + view.versionedName(),
+                                "be given as a " + column.type(), key);
+                    }
+                }
+            }
+        }
+        List<FeatureVector> vectors = new ArrayList<>(entityKeys.size());
+        for (int i = 0; i < entityKeys.size(); i++) {
+            Map<String, Object> key = entityKeys.get(i);
+            Map<String, FeatureValue> values = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> computed = new HashMap<>();
+            for (FeatureRef ref : service.features()) {
+                String versioned = ref.view() + "@" + ref.version();
+                OnDemandFeatureView odfv = resolved.onDemand.get(versioned);
+                if (odfv == null) {
+                    values.put(ref.fullName(), value(resolved.view(ref), ref.feature(), rows.get(versioned).get(i), now));
+                    continue;
+                }
+                int at = i;
+                Object v = computed.computeIfAbsent(versioned, x -> transform(odfv, name -> {
+                    if (key.containsKey(name)) {
+                        return key.get(name);
+                    }
+                    FeatureRef input = odfv.inputs().stream().filter(f -> f.fullName().equals(name)).findFirst().orElseThrow();
+                    FeatureValue fv = value(resolved.view(input), input.feature(), rows.get(input.view() + "@" + input.version()).get(at), now);
+                    return fv.value();
+                })).get(ref.feature());
+                values.put(ref.fullName(), new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT,
+                        Optional.empty(), Optional.empty()));
+            }
+            vectors.add(new FeatureVector(key, values));
+        }
+        return vectors;
+    }
+
+    private static FeatureValue value(FeatureView view, String feature, Optional<OnlineRow> row, Instant now) {
+        if (row.isEmpty()) {
+            return new FeatureValue(null, FeatureValue.Status.NOT_FOUND, Optional.empty(), Optional.empty());
+        }
+        Instant at = row.get().eventTime();
+        Duration age = Duration.between(at, now);
+        if (!at.isAfter(now.minus(view.ttl()))) {
+            return new FeatureValue(null, FeatureValue.Status.OUTSIDE_MAX_AGE, Optional.of(at), Optional.of(age));
+        }
+        int index = view.fields().indexOf(view.field(feature).orElseThrow());
+        Object v = index < row.get().values().size() ? row.get().values().get(index) : null;
+        return new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT, Optional.of(at),
+                Optional.of(age));
+    }
+
+    private static List<Object> keyValues(List<Column> joinKeys, Map<String, Object> key) {
+        List<Object> values = new ArrayList<>(joinKeys.size());
+        for (Column k : joinKeys) {
+            Object v = key.get(k.name());
+            if (v == null) {
+                throw new ValidationException("entity key", "have a value for join key '" + k.name() + "'", key);
+            }
+            Object typed = v instanceof Integer && k.type() == ColumnType.LONG ? Long.valueOf((Integer) v) : v;
+            if (!k.type().javaType().isInstance(typed)) {
+                throw new ValidationException("entity key " + k.name(), "be a " + k.type() + " ("
+                        + k.type().javaType().getSimpleName() + ")", v);
+            }
+            values.add(typed);
+        }
+        return values;
     }
 
     @Override
@@ -235,7 +519,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         if (!from.isBefore(to)) {
             throw new ValidationException("to", "be after from " + from, to);
         }
-        Stored stored = load();
+        Definitions.Stored stored = definitions.load();
         Map<String, Long> written = new LinkedHashMap<>();
         for (FeatureView view : stored.views.values()) {
             if (view.online() && view.source().path().isPresent()) {
@@ -248,7 +532,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     @Override
     public Map<String, Long> materializeIncremental(Instant to) {
         Checks.notNull("to", to);
-        Stored stored = load();
+        Definitions.Stored stored = definitions.load();
         Map<String, Long> written = new LinkedHashMap<>();
         for (FeatureView view : stored.views.values()) {
             if (view.online() && view.source().path().isPresent()) {
@@ -260,34 +544,30 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         return written;
     }
 
-    private long materialize(Stored stored, FeatureView view, Instant from, Instant to) {
-        List<String> keys = joinKeys(stored, view);
+    private long materialize(Definitions.Stored stored, FeatureView view, Instant from, Instant to) {
         Checkpoint previous = checkpoint(view);
         long skip = previous != null && from.toString().equals(previous.from()) && to.toString().equals(previous.to())
                 ? previous.done() : 0;
+        if (skip > 0) {
+            LOG.info("Materializing {} [{}, {}) resumes after {} rows", view.versionedName(), from, to, skip);
+        }
         String priorEnd = previous == null ? null : previous.end();
         long[] written = {0};
-        RocksDbOnlineStore store = online();
-        offline.latest(view, keys, from, to, skip, CHUNK, (rows, done) -> {
-            List<RocksDbOnlineStore.Row> chunk = new ArrayList<>(rows.size());
-            for (Object[] row : rows) {
-                List<Object> keyValues = Arrays.asList(row).subList(0, keys.size());
-                List<Object> values = Arrays.asList(row).subList(keys.size(), row.length - 1);
-                chunk.add(new RocksDbOnlineStore.Row(List.copyOf(nullSafe(keyValues)), (Instant) row[row.length - 1],
-                        new ArrayList<>(values)));
-            }
-            written[0] += store.write(view.versionedName(), chunk);
+        OnlineStore store = online();
+        String name = view.versionedName();
+        offline.latest(ViewQuery.allFields(view, stored.joinKeys(view)), from, to, skip, CHUNK, (rows, done) -> {
+            written[0] += store.write(name, rows);
             saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, priorEnd));
+            meters.counter(MetricNames.FEATURE_MATERIALIZED_ROWS, MetricNames.TAG_VIEW, name).increment(rows.size());
+            if (done / PROGRESS_EVERY != (done - rows.size()) / PROGRESS_EVERY) {
+                LOG.info("Materializing {}: {} rows loaded", name, done);
+            }
         });
         String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
         saveCheckpoint(view, new Checkpoint(null, null, 0, end));
-        try {
-            events.publish(Event.builder(EventTypes.FEATURE_MATERIALIZED).source("/features").subject(view.versionedName())
-                    .time(clock.instant()).data("rows", written[0]).data("from", from.toString()).data("to", to.toString())
-                    .build());
-        } catch (RuntimeException e) {
-            // the rows are in the online store; an overloaded bus must not fail the materialization
-        }
+        LOG.info("Materialized {} [{}, {}): {} rows written", name, from, to, written[0]);
+        publish(Event.builder(EventTypes.FEATURE_MATERIALIZED).source("/features").subject(name)
+                .time(clock.instant()).data("rows", written[0]).data("from", from.toString()).data("to", to.toString()));
         return written[0];
     }
 
@@ -295,7 +575,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     public Map<String, Long> push(String pushSource, Table rows) {
         Name.check("push source", pushSource);
         Checks.notNull("rows", rows);
-        Stored stored = load();
+        Definitions.Stored stored = definitions().load();
         List<FeatureView> views = stored.views.values().stream()
                 .filter(v -> v.source().kind() == FeatureSource.Kind.PUSH && v.source().name().equals(pushSource)).toList();
         if (views.isEmpty()) {
@@ -328,114 +608,34 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
+            meters.counter(MetricNames.FEATURE_PUSH_REJECTED, MetricNames.TAG_SOURCE, pushSource).increment(rows.rowCount());
             throw new ValidationException("push " + pushSource, "fit every view reading it", String.join("; ", problems));
         }
+        offline.append(pushSource, rows);
         Map<String, Long> written = new LinkedHashMap<>();
-        RocksDbOnlineStore store = online();
+        OnlineStore store = online();
         for (FeatureView view : views) {
-            List<String> keys = joinKeys(stored, view);
-            Map<List<Object>, RocksDbOnlineStore.Row> latest = new LinkedHashMap<>();
+            List<Column> keys = stored.joinKeys(view);
+            List<OnlineRow> chunk = new ArrayList<>(rows.rowCount());
             int ts = rows.schema().indexOf(view.source().timestampColumn());
             for (int r = 0; r < rows.rowCount(); r++) {
-                List<Object> key = new ArrayList<>();
-                for (String k : keys) {
-                    key.add(rows.value(r, rows.schema().indexOf(k)));
+                List<Object> key = new ArrayList<>(keys.size());
+                for (Column k : keys) {
+                    key.add(rows.value(r, rows.schema().indexOf(k.name())));
                 }
-                List<Object> values = new ArrayList<>();
+                List<Object> values = new ArrayList<>(view.fields().size());
                 for (Column f : view.fields()) {
                     values.add(rows.value(r, rows.schema().indexOf(f.name())));
                 }
-                RocksDbOnlineStore.Row row = new RocksDbOnlineStore.Row(key, (Instant) rows.value(r, ts), values);
-                latest.merge(key, row, (a, b) -> b.eventTime().isBefore(a.eventTime()) ? a : b);
+                chunk.add(new OnlineRow(key, (Instant) rows.value(r, ts), values));
             }
-            written.put(view.versionedName(), store.write(view.versionedName(), new ArrayList<>(latest.values())));
+            written.put(view.versionedName(), store.write(view.versionedName(), chunk));
         }
-        Path log = root.resolve("push").resolve(pushSource);
-        CsvFiles.write(rows, log.resolve(clock.instant().toEpochMilli() + "-" + UUID.randomUUID() + ".csv"));
+        meters.counter(MetricNames.FEATURE_PUSH_ROWS, MetricNames.TAG_SOURCE, pushSource).increment(rows.rowCount());
         return written;
     }
 
-    private @Nullable Path pushLog(FeatureView view) {
-        return view.source().kind() == FeatureSource.Kind.PUSH ? root.resolve("push").resolve(view.source().name()) : null;
-    }
-
-    @Override
-    public List<FeatureVector> onlineFeatures(List<Map<String, Object>> entityKeys, FeatureService service) {
-        Checks.notNull("entityKeys", entityKeys);
-        Checks.notNull("service", service);
-        Stored stored = load();
-        Instant now = clock.instant();
-        RocksDbOnlineStore store = online();
-        List<FeatureVector> vectors = new ArrayList<>(entityKeys.size());
-        for (Map<String, Object> key : entityKeys) {
-            Map<String, FeatureValue> values = new LinkedHashMap<>();
-            Map<String, Optional<RocksDbOnlineStore.Stored>> rows = new LinkedHashMap<>();
-            for (FeatureRef ref : service.features()) {
-                FeatureView view = stored.views.get(ref.view() + "@" + ref.version());
-                if (view == null) {
-                    throw new ValidationException("feature service " + service.name(), "use applied view versions", ref);
-                }
-                Optional<RocksDbOnlineStore.Stored> row = rows.computeIfAbsent(view.versionedName(),
-                        v -> store.read(v, keyValues(stored, view, key)));
-                values.put(ref.fullName(), value(view, ref.feature(), row, now));
-            }
-            vectors.add(new FeatureVector(key, values));
-        }
-        return vectors;
-    }
-
-    private static FeatureValue value(FeatureView view, String feature, Optional<RocksDbOnlineStore.Stored> row, Instant now) {
-        if (row.isEmpty()) {
-            return new FeatureValue(null, FeatureValue.Status.NOT_FOUND, Optional.empty(), Optional.empty());
-        }
-        Instant at = row.get().eventTime();
-        Duration age = Duration.between(at, now);
-        if (!at.isAfter(now.minus(view.ttl()))) {
-            return new FeatureValue(null, FeatureValue.Status.OUTSIDE_MAX_AGE, Optional.of(at), Optional.of(age));
-        }
-        int index = view.fields().indexOf(view.field(feature).orElseThrow());
-        Object v = index < row.get().values().size() ? row.get().values().get(index) : null;
-        return new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT, Optional.of(at),
-                Optional.of(age));
-    }
-
-    private static List<Object> keyValues(Stored stored, FeatureView view, Map<String, Object> key) {
-        List<Object> values = new ArrayList<>();
-        for (String entity : view.entities()) {
-            for (Column k : stored.entities.get(entity).joinKeys()) {
-                Object v = key.get(k.name());
-                if (v == null) {
-                    throw new ValidationException("entity key", "have a value for join key '" + k.name() + "'", key);
-                }
-                Object typed = v instanceof Integer && k.type() == ColumnType.LONG ? Long.valueOf((Integer) v) : v;
-                if (!k.type().javaType().isInstance(typed)) {
-                    throw new ValidationException("entity key " + k.name(), "be a " + k.type() + " ("
-                            + k.type().javaType().getSimpleName() + ")", v);
-                }
-                values.add(typed);
-            }
-        }
-        return values;
-    }
-
-    private static List<String> joinKeys(Stored stored, FeatureView view) {
-        List<String> keys = new ArrayList<>();
-        for (String entity : view.entities()) {
-            stored.entities.get(entity).joinKeys().forEach(k -> keys.add(k.name()));
-        }
-        return keys;
-    }
-
-    private static List<Object> nullSafe(List<Object> values) {
-        for (Object v : values) {
-            if (v == null) {
-                throw new ValidationException("feature row key", "not be null", values);
-            }
-        }
-        return values;
-    }
-
-    private synchronized RocksDbOnlineStore online() {
+    private synchronized OnlineStore online() {
         if (online == null) {
             online = new RocksDbOnlineStore(root.resolve("online"));
         }
@@ -455,28 +655,27 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         return root.resolve("materialization").resolve(view.name()).resolve(view.version() + ".json");
     }
 
-    /** Closes the online store, if it was opened. */
+    /** Closes the stores this store opened itself. */
     @Override
     public synchronized void close() {
-        if (online != null) {
+        if (ownsOnline && online != null) {
             online.close();
             online = null;
+        }
+        if (ownsOffline) {
+            offline.close();
         }
     }
 
     @Override
     public FeatureStatistics computeStatistics(String view, int version) {
         Name.check("feature view", view);
-        Stored stored = load();
+        Definitions.Stored stored = definitions.load();
         FeatureView found = stored.views.get(view + "@" + version);
         if (found == null) {
             throw new NotFoundException("feature view", view + "@" + version, "applied: " + stored.views.keySet());
         }
-        List<String> keys = new ArrayList<>();
-        for (String entity : found.entities()) {
-            stored.entities.get(entity).joinKeys().forEach(k -> keys.add(k.name()));
-        }
-        FeatureStatistics stats = offline.statistics(found, keys, clock.instant());
+        FeatureStatistics stats = offline.statistics(ViewQuery.allFields(found, stored.joinKeys(found)), clock.instant());
         StateFiles.replace(statisticsFile(view, version), json.write(stats));
         return stats;
     }
@@ -490,12 +689,6 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
 
     private Path statisticsFile(String view, int version) {
         return root.resolve("statistics").resolve(view).resolve(version + ".json");
-    }
-
-    @Override
-    public Optional<FeatureService> service(String name) {
-        Name.check("feature service", name);
-        return Optional.ofNullable(load().services.get(name));
     }
 
     private static Change viewChange(FeatureView old, FeatureView view) {
@@ -535,7 +728,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         }
     }
 
-    private static void check(FeatureDefinitions definitions, Stored stored) {
+    private static void check(FeatureDefinitions definitions, Definitions.Stored stored) {
         for (FeatureView view : definitions.views()) {
             for (String entity : view.entities()) {
                 if (definitions.entities().stream().noneMatch(e -> e.name().equals(entity))) {
@@ -544,101 +737,45 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 }
             }
         }
+        for (OnDemandFeatureView odfv : definitions.onDemandViews()) {
+            if (stored.views.values().stream().anyMatch(v -> v.name().equals(odfv.name()))) {
+                throw new ValidationException("on-demand view", "not share its name with an applied feature view", odfv.name());
+            }
+            for (FeatureRef input : odfv.inputs()) {
+                FeatureView view = findView(definitions, stored, input);
+                if (view == null || view.field(input.feature()).isEmpty()) {
+                    throw new ValidationException("on-demand view " + odfv.versionedName() + " input",
+                            "name a field of a defined or applied feature view version", input);
+                }
+            }
+        }
         for (FeatureService service : definitions.services()) {
             for (FeatureRef ref : service.features()) {
-                FeatureView view = definitions.views().stream()
-                        .filter(v -> v.name().equals(ref.view()) && v.version() == ref.version()).findFirst()
-                        .orElse(stored.views.get(ref.view() + "@" + ref.version()));
-                if (view == null) {
+                FeatureView view = findView(definitions, stored, ref);
+                Optional<Column> field;
+                if (view != null) {
+                    field = view.field(ref.feature());
+                } else {
+                    Optional<OnDemandFeatureView> odfv = definitions.onDemandViews().stream()
+                            .filter(v -> v.name().equals(ref.view()) && v.version() == ref.version()).findFirst();
+                    Definitions.OnDemand applied = stored.onDemand.get(ref.view() + "@" + ref.version());
+                    if (odfv.isEmpty() && applied == null) {
+                        throw new ValidationException("feature service " + service.name() + " feature",
+                                "name a defined or applied view version", ref);
+                    }
+                    List<Column> fields = odfv.isPresent() ? odfv.get().fields() : applied.fields();
+                    field = fields.stream().filter(f -> f.name().equals(ref.feature())).findFirst();
+                }
+                if (field.isEmpty()) {
                     throw new ValidationException("feature service " + service.name() + " feature",
-                            "name a defined or applied view version", ref);
-                }
-                if (view.field(ref.feature()).isEmpty()) {
-                    throw new ValidationException("feature service " + service.name() + " feature",
-                            "name a field of " + view.versionedName(), ref);
+                            "name a field of " + ref.view() + "@" + ref.version(), ref);
                 }
             }
         }
     }
 
-    private void write(Change change, FeatureDefinitions definitions) {
-        switch (change.kind()) {
-            case "entity":
-                Path entityFile = root.resolve("entities").resolve(change.name() + ".json");
-                if (change.action() == Action.REMOVED) {
-                    delete(entityFile);
-                } else {
-                    definitions.entities().stream().filter(e -> e.name().equals(change.name())).findFirst()
-                            .ifPresent(e -> StateFiles.replace(entityFile, json.write(e)));
-                }
-                break;
-            case "feature view":
-                String[] parts = change.name().split("@");
-                Path viewFile = root.resolve("views").resolve(parts[0]).resolve(parts[1] + ".json");
-                if (change.action() == Action.REMOVED) {
-                    delete(viewFile);
-                } else {
-                    definitions.views().stream().filter(v -> v.versionedName().equals(change.name())).findFirst()
-                            .ifPresent(v -> StateFiles.replace(viewFile, json.write(v)));
-                }
-                break;
-            default:
-                Path serviceFile = root.resolve("services").resolve(change.name() + ".json");
-                if (change.action() == Action.REMOVED) {
-                    delete(serviceFile);
-                } else {
-                    definitions.services().stream().filter(s -> s.name().equals(change.name())).findFirst()
-                            .ifPresent(s -> StateFiles.replace(serviceFile, json.write(s)));
-                }
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new MlopsException("cannot delete " + file + ": " + e, e, true);
-        }
-    }
-
-    private Stored load() {
-        Stored stored = new Stored();
-        readAll(root.resolve("entities"), Entity.class).forEach(e -> stored.entities.put(e.name(), e));
-        Path views = root.resolve("views");
-        if (Files.isDirectory(views)) {
-            try (Stream<Path> dirs = Files.list(views)) {
-                for (Path dir : (Iterable<Path>) dirs::iterator) {
-                    readAll(dir, FeatureView.class).forEach(v -> stored.views.put(v.versionedName(), v));
-                }
-            } catch (IOException e) {
-                throw new MlopsException("cannot list " + views + ": " + e, e, true);
-            }
-        }
-        readAll(root.resolve("services"), FeatureService.class).forEach(s -> stored.services.put(s.name(), s));
-        return stored;
-    }
-
-    private <T> List<T> readAll(Path dir, Class<T> type) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(dir)) {
-            List<T> all = new ArrayList<>();
-            for (Path file : (Iterable<Path>) list.sorted()::iterator) {
-                if (file.getFileName().toString().endsWith(".json")) {
-                    all.add(json.read(Files.readAllBytes(file), type));
-                }
-            }
-            return all;
-        } catch (IOException e) {
-            throw new MlopsException("cannot read " + dir + ": " + e, e, true);
-        }
-    }
-
-    /** The definitions on disk, by name ({@code name@version} for views). */
-    private static final class Stored {
-        final Map<String, Entity> entities = new LinkedHashMap<>();
-        final Map<String, FeatureView> views = new LinkedHashMap<>();
-        final Map<String, FeatureService> services = new LinkedHashMap<>();
+    private static @Nullable FeatureView findView(FeatureDefinitions definitions, Definitions.Stored stored, FeatureRef ref) {
+        return definitions.views().stream().filter(v -> v.name().equals(ref.view()) && v.version() == ref.version())
+                .findFirst().orElse(stored.views.get(ref.view() + "@" + ref.version()));
     }
 }

@@ -1,12 +1,17 @@
 package dev.mlops.core.feature;
 
+import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.feature.OnlineRow;
+import dev.mlops.api.feature.OnlineStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,20 +19,33 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The embedded online store: the latest row of each key of each view version in RocksDB under
- * {@code <home>/features/online}, so that lookups come from memory and survive restarts. A row never
- * replaces a newer one, which makes loading the same rows twice harmless.
+ * The embedded {@link OnlineStore}: the latest row of each key of each view version in RocksDB, so
+ * that lookups come from memory (the block cache) and survive restarts. A row never replaces a newer
+ * one, which makes loading the same rows twice harmless.
+ *
+ * <pre>{@code
+ * try (OnlineStore online = new RocksDbOnlineStore(home.resolve("features/online"))) {
+ *     online.write("user_stats@1", rows);
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
  */
-final class RocksDbOnlineStore implements AutoCloseable {
+public final class RocksDbOnlineStore implements OnlineStore {
     static {
         RocksDB.loadLibrary();
     }
@@ -36,15 +54,14 @@ final class RocksDbOnlineStore implements AutoCloseable {
     private final RocksDB db;
     private final WriteOptions writeOptions = new WriteOptions();
 
-    /** One row: key values, event time and feature values, in view field order. */
-    record Row(List<Object> keys, Instant eventTime, List<Object> values) {
-    }
-
-    /** A stored row. */
-    record Stored(Instant eventTime, List<Object> values) {
-    }
-
-    RocksDbOnlineStore(Path dir) {
+    /**
+     * Opens (or creates) the store in a directory; one process at a time may hold it.
+     *
+     * @param dir the directory
+     * @throws MlopsException if RocksDB cannot open it, e.g. because another process holds it
+     */
+    public RocksDbOnlineStore(Path dir) {
+        Checks.notNull("online.dir", dir);
         try {
             Files.createDirectories(dir);
             options = new Options().setCreateIfMissing(true);
@@ -54,33 +71,74 @@ final class RocksDbOnlineStore implements AutoCloseable {
         }
     }
 
-    /** Writes rows of one view version, each only if no newer row of its key is stored. */
-    synchronized long write(String view, List<Row> rows) {
-        long written = 0;
+    @Override
+    public synchronized long write(String view, List<OnlineRow> rows) {
+        Checks.notNull("view", view);
+        Checks.notNull("rows", rows);
+        Map<ByteBuffer, OnlineRow> latest = new LinkedHashMap<>();
+        for (OnlineRow row : rows) {
+            latest.merge(ByteBuffer.wrap(key(view, row.keys())), row,
+                    (a, b) -> b.eventTime().isBefore(a.eventTime()) ? a : b);
+        }
+        List<byte[]> keys = new ArrayList<>(latest.size());
+        latest.keySet().forEach(k -> keys.add(k.array()));
         try (WriteBatch batch = new WriteBatch()) {
-            for (Row row : rows) {
-                byte[] key = key(view, row.keys());
-                byte[] old = db.get(key);
-                if (old != null && decode(old).eventTime().isAfter(row.eventTime())) {
-                    continue;
+            List<byte[]> stored = db.multiGetAsList(keys);
+            long written = 0;
+            int i = 0;
+            for (OnlineRow row : latest.values()) {
+                byte[] old = stored.get(i);
+                if (old == null || !eventTime(old).isAfter(row.eventTime())) {
+                    batch.put(keys.get(i), encode(row.eventTime(), row.values()));
+                    written++;
                 }
-                batch.put(key, encode(row.eventTime(), row.values()));
-                written++;
+                i++;
             }
             db.write(writeOptions, batch);
+            return written;
         } catch (RocksDBException e) {
             throw new MlopsException("cannot write the online store: " + e.getMessage(), e, true);
         }
-        return written;
     }
 
-    Optional<Stored> read(String view, List<Object> keys) {
+    @Override
+    public List<Optional<OnlineRow>> read(String view, List<List<Object>> keys) {
+        Checks.notNull("view", view);
+        Checks.notNull("keys", keys);
+        List<byte[]> encoded = new ArrayList<>(keys.size());
+        for (List<Object> k : keys) {
+            encoded.add(key(view, k));
+        }
         try {
-            byte[] value = db.get(key(view, keys));
-            return value == null ? Optional.empty() : Optional.of(decode(value));
+            List<byte[]> values = keys.size() == 1 ? Collections.singletonList(db.get(encoded.get(0)))
+                    : db.multiGetAsList(encoded);
+            List<Optional<OnlineRow>> rows = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = values.get(i);
+                rows.add(value == null ? Optional.empty() : Optional.of(decode(keys.get(i), value)));
+            }
+            return rows;
         } catch (RocksDBException e) {
             throw new MlopsException("cannot read the online store: " + e.getMessage(), e, true);
         }
+    }
+
+    @Override
+    public synchronized long delete(String view) {
+        Checks.notNull("view", view);
+        byte[] start = prefix(view);
+        long removed = 0;
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
+                removed++;
+            }
+            byte[] stop = Arrays.copyOf(start, start.length);
+            stop[stop.length - 1]++;
+            db.deleteRange(start, stop);
+        } catch (RocksDBException e) {
+            throw new MlopsException("cannot delete from the online store: " + e.getMessage(), e, true);
+        }
+        return removed;
     }
 
     @Override
@@ -90,11 +148,28 @@ final class RocksDbOnlineStore implements AutoCloseable {
         writeOptions.close();
     }
 
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static byte[] prefix(String view) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(view);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     private static byte[] key(String view, List<Object> keys) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(view);
             for (Object k : keys) {
+                if (k == null) {
+                    throw new ValidationException("online key of " + view, "have no null value", keys);
+                }
                 writeValue(out, k);
             }
         } catch (IOException e) {
@@ -117,7 +192,11 @@ final class RocksDbOnlineStore implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    private static Stored decode(byte[] bytes) {
+    private static Instant eventTime(byte[] bytes) {
+        return Instant.EPOCH.plus(ByteBuffer.wrap(bytes).getLong(), ChronoUnit.MICROS);
+    }
+
+    private static OnlineRow decode(List<Object> keys, byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             Instant eventTime = Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
             int n = in.readInt();
@@ -125,7 +204,7 @@ final class RocksDbOnlineStore implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 values.add(readValue(in));
             }
-            return new Stored(eventTime, values);
+            return new OnlineRow(keys, eventTime, values);
         } catch (IOException e) {
             throw new MlopsException("a stored online row is damaged: " + e, e, false);
         }
@@ -155,7 +234,7 @@ final class RocksDbOnlineStore implements AutoCloseable {
             out.writeByte(6);
             out.writeLong(((LocalDate) v).toEpochDay());
         } else {
-            throw new IllegalArgumentException("unsupported online value " + v.getClass());
+            throw new ValidationException("online value", "be a String, Long, Double, Boolean, Instant or LocalDate", v + " (" + v.getClass().getName() + ")");
         }
     }
 

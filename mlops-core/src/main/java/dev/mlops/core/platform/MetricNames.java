@@ -37,6 +37,12 @@ public final class MetricNames {
     public static final String EVENT_PENDING = "mlops.event.pending";
     /** Gauge: active subscriptions; tag bus. */
     public static final String EVENT_SUBSCRIPTIONS = "mlops.event.subscriptions";
+    /** Counter: rows pushed to a feature store push source; tag {@link #TAG_SOURCE}. */
+    public static final String FEATURE_PUSH_ROWS = "mlops.feature.push.rows";
+    /** Counter: rows of pushes refused by validation (nothing of such a push is written); tag {@link #TAG_SOURCE}. */
+    public static final String FEATURE_PUSH_REJECTED = "mlops.feature.push.rejected";
+    /** Counter: rows handed to the online store by materialization; tag {@link #TAG_VIEW}. */
+    public static final String FEATURE_MATERIALIZED_ROWS = "mlops.feature.materialized.rows";
 
     /** Tag: the name of the event bus. */
     public static final String TAG_BUS = "bus";
@@ -44,6 +50,10 @@ public final class MetricNames {
     public static final String TAG_TYPE = "type";
     /** Tag: the simple class name of an exception. */
     public static final String TAG_EXCEPTION = "exception";
+    /** Tag: a push source's name. */
+    public static final String TAG_SOURCE = "source";
+    /** Tag: a view version, e.g. {@code user_stats@1}. */
+    public static final String TAG_VIEW = "view";
 
     private static final Pattern NAME = Pattern.compile(PATTERN);
 

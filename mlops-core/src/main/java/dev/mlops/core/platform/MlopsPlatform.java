@@ -11,6 +11,8 @@ import dev.mlops.api.event.EventBus;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.feature.FeatureStore;
+import dev.mlops.api.feature.OfflineStore;
+import dev.mlops.api.feature.OnlineStore;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.tracking.Tracker;
 import dev.mlops.api.platform.Platform;
@@ -79,7 +81,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MlopsPlatform(PlatformContext context, EventBus eventBus, ArtifactStore artifactStore,
-            List<AutoCloseable> owned) {
+            @Nullable OnlineStore onlineStore, @Nullable OfflineStore offlineStore, List<AutoCloseable> owned) {
         this.context = context;
         this.eventBus = eventBus;
         this.owned = owned;
@@ -92,7 +94,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
                 context.clock(), eventBus);
         EmbeddedFeatureStore featureStore = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(),
-                context.clock(), eventBus);
+                context.clock(), eventBus, context.meterRegistry(), onlineStore, offlineStore);
         owned.add(featureStore);
         this.features = featureStore;
     }
@@ -285,6 +287,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         private @Nullable String eventBusProvider;
         private @Nullable ArtifactStore artifactStore;
         private @Nullable URI artifacts;
+        private @Nullable OnlineStore onlineStore;
+        private @Nullable OfflineStore offlineStore;
         private JsonCodec json = JsonCodec.create();
         private final Map<String, String> properties = new LinkedHashMap<>();
 
@@ -369,6 +373,28 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         }
 
         /**
+         * Uses an online feature store the host created (e.g. one on Redis); the host keeps owning it.
+         *
+         * @param store the store; default RocksDB under {@code <home>/features/online}
+         * @return this builder
+         */
+        public Builder onlineStore(OnlineStore store) {
+            this.onlineStore = Checks.notNull("platform.onlineStore", store);
+            return this;
+        }
+
+        /**
+         * Uses an offline feature store the host created (e.g. one on a SQL warehouse); the host keeps owning it.
+         *
+         * @param store the store; default DuckDB over the views' files
+         * @return this builder
+         */
+        public Builder offlineStore(OfflineStore store) {
+            this.offlineStore = Checks.notNull("platform.offlineStore", store);
+            return this;
+        }
+
+        /**
          * Opens the artifact store at a URI with the {@link ArtifactStoreProvider} of its scheme, e.g.
          * {@code s3://bucket/prefix} with mlops-s3 on the class path.
          *
@@ -448,7 +474,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                             : LocalArtifactStore.at(dir.resolve("artifacts"), json);
                     owned.add(store);
                 }
-                MlopsPlatform platform = new MlopsPlatform(context, bus, store, owned);
+                MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, owned);
                 bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
                         .data("home", dir.toString()).build());
                 LOG.info("Platform '{}' started in {}", name, dir);

@@ -158,7 +158,7 @@ class PointInTimeTest {
             mlops.features().apply(FeatureDefinitions.of(user, view, service));
             Table noKey = Table.builder(Schema.of(Column.of("event_ts", ColumnType.TIMESTAMP))).addRow(t("2026-01-01T00:00:00Z")).build();
             assertThatThrownBy(() -> mlops.features().historicalFeatures(noKey, "event_ts", service))
-                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("entity rows must have the join key 'user_id' of user_stats@1");
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("entity rows must have the STRING join key 'user_id' of user_stats@1");
             Table noTime = Table.builder(Schema.of(Column.of("user_id", ColumnType.STRING))).addRow("u1").build();
             assertThatThrownBy(() -> mlops.features().historicalFeatures(noTime, "event_ts", service))
                     .hasMessageStartingWith("entity rows must have a TIMESTAMP column 'event_ts'");

@@ -5,47 +5,53 @@ import dev.mlops.api.data.ColumnType;
 import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /** Tables into and out of DuckDB, for the offline store and Parquet files. */
 public final class DuckTables {
     private DuckTables() {
     }
 
-    /** Loads a table into a temporary DuckDB table {@code name} with a row-number column first. */
+    /** Loads a table into a DuckDB table {@code name} with a row-number column first, through DuckDB's appender. */
     public static void load(Connection db, Statement sql, Table rows, String name, String rowColumn) throws SQLException {
-        StringBuilder create = new StringBuilder("CREATE TEMP TABLE " + name + " (" + rowColumn + " BIGINT");
-        StringBuilder insert = new StringBuilder("INSERT INTO " + name + " VALUES (?");
+        StringBuilder create = new StringBuilder("CREATE TABLE " + quote(name) + " (" + quote(rowColumn) + " BIGINT");
         for (Column c : rows.schema().columns()) {
             create.append(", ").append(quote(c.name())).append(' ').append(sqlType(c.type()));
-            insert.append(", ?");
         }
         sql.execute(create.append(')').toString());
-        try (PreparedStatement ps = db.prepareStatement(insert.append(')').toString())) {
+        int width = rows.schema().size();
+        try (DuckDBAppender appender = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, name)) {
             for (int r = 0; r < rows.rowCount(); r++) {
-                ps.setLong(1, r);
-                for (int c = 0; c < rows.schema().size(); c++) {
+                appender.beginRow().append((long) r);
+                for (int c = 0; c < width; c++) {
                     Object v = rows.value(r, c);
-                    int p = c + 2;
                     if (v == null) {
-                        ps.setNull(p, Types.NULL);
+                        appender.appendNull();
+                    } else if (v instanceof String) {
+                        appender.append((String) v);
+                    } else if (v instanceof Long) {
+                        appender.append(((Long) v).longValue());
+                    } else if (v instanceof Double) {
+                        appender.append(((Double) v).doubleValue());
+                    } else if (v instanceof Boolean) {
+                        appender.append(((Boolean) v).booleanValue());
                     } else if (v instanceof Instant) {
-                        ps.setObject(p, LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC));
+                        appender.appendEpochMicros(ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) v));
                     } else {
-                        ps.setObject(p, v);
+                        appender.append((LocalDate) v);
                     }
                 }
-                ps.addBatch();
+                appender.endRow();
             }
-            ps.executeBatch();
         }
     }
 
@@ -56,35 +62,33 @@ public final class DuckTables {
         while (rs.next()) {
             Object[] row = new Object[n];
             for (int c = 0; c < n; c++) {
-                ColumnType type = schema.columns().get(c).type();
-                int i = c + 1;
-                switch (type) {
-                    case STRING:
-                        row[c] = rs.getString(i);
-                        break;
-                    case LONG:
-                        long l = rs.getLong(i);
-                        row[c] = rs.wasNull() ? null : l;
-                        break;
-                    case DOUBLE:
-                        double d = rs.getDouble(i);
-                        row[c] = rs.wasNull() ? null : d;
-                        break;
-                    case BOOLEAN:
-                        boolean b = rs.getBoolean(i);
-                        row[c] = rs.wasNull() ? null : b;
-                        break;
-                    case TIMESTAMP:
-                        LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-                        row[c] = t == null ? null : t.toInstant(ZoneOffset.UTC);
-                        break;
-                    default:
-                        row[c] = rs.getObject(i, LocalDate.class);
-                }
+                row[c] = value(rs, c + 1, schema.columns().get(c).type());
             }
             table.addRow(row);
         }
         return table.build();
+    }
+
+    /** Reads one value of a result set as the Java type of a column type ({@code null} for SQL NULL). */
+    public static Object value(ResultSet rs, int i, ColumnType type) throws SQLException {
+        switch (type) {
+            case STRING:
+                return rs.getString(i);
+            case LONG:
+                long l = rs.getLong(i);
+                return rs.wasNull() ? null : l;
+            case DOUBLE:
+                double d = rs.getDouble(i);
+                return rs.wasNull() ? null : d;
+            case BOOLEAN:
+                boolean b = rs.getBoolean(i);
+                return rs.wasNull() ? null : b;
+            case TIMESTAMP:
+                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                return t == null ? null : t.toInstant(ZoneOffset.UTC);
+            default:
+                return rs.getObject(i, LocalDate.class);
+        }
     }
 
     /** The DuckDB type of a column type. */

@@ -102,6 +102,18 @@ public record FeatureService(String name, List<FeatureRef> features, String desc
         }
 
         /**
+         * Adds every field of an on-demand view, pinned to its version.
+         *
+         * @param view the on-demand view
+         * @return this builder
+         */
+        public Builder features(OnDemandFeatureView view) {
+            Checks.notNull("view", view);
+            view.fields().forEach(f -> features.add(new FeatureRef(view.name(), view.version(), f.name())));
+            return this;
+        }
+
+        /**
          * Describes the service.
          *
          * @param text the description

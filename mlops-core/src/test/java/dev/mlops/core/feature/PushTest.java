@@ -15,6 +15,7 @@ import dev.mlops.api.feature.FeatureService;
 import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureValue.Status;
 import dev.mlops.api.feature.FeatureView;
+import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,6 +60,8 @@ class PushTest {
                     .addRow("u2", T0, 1L).build();
 
             assertThat(mlops.features().push("clicks_push", rows)).containsEntry("user_clicks@1", 2L);
+            assertThat(mlops.meterRegistry().counter(MetricNames.FEATURE_PUSH_ROWS, MetricNames.TAG_SOURCE, "clicks_push")
+                    .count()).isEqualTo(3.0);
 
             var online = mlops.features().onlineFeatures(List.of(Map.of("user_id", "u1")), service).get(0);
             assertThat(online.values().get("user_clicks__clicks").status()).isEqualTo(Status.PRESENT);
@@ -90,6 +93,8 @@ class PushTest {
             assertThat(mlops.features().onlineFeatures(List.of(Map.of("user_id", "u1")), service).get(0)
                     .values().get("user_clicks__clicks").status()).isEqualTo(Status.NOT_FOUND);
             assertThat(home.resolve("features/push")).doesNotExist();
+            assertThat(mlops.meterRegistry().counter(MetricNames.FEATURE_PUSH_REJECTED, MetricNames.TAG_SOURCE, "clicks_push")
+                    .count()).isEqualTo(3.0);
         }
     }
 }

@@ -44,6 +44,9 @@ import java.util.Optional;
  */
 public record FeatureView(String name, int version, List<String> entities, List<Column> fields, Duration ttl,
         FeatureSource source, boolean online, String owner, String description, Map<String, String> tags) {
+    /** The longest time-to-live: 100 years. */
+    public static final Duration MAX_TTL = Duration.ofDays(36_500);
+
     /**
      * Checks the view.
      *
@@ -79,6 +82,9 @@ public record FeatureView(String name, int version, List<String> entities, List<
             seen.add(f.name());
         }
         Checks.positive(where + " ttl", ttl);
+        if (ttl.compareTo(MAX_TTL) > 0) {
+            throw new ValidationException(where + " ttl", "be at most " + MAX_TTL.toDays() + " days", ttl);
+        }
         Checks.notNull(where + " source", source);
         if (seen.contains(source.timestampColumn())) {
             throw new ValidationException(where + " fields", "not include the event-time column of the source",
@@ -176,7 +182,7 @@ public record FeatureView(String name, int version, List<String> entities, List<
         /**
          * Sets the time-to-live.
          *
-         * @param ttl positive
+         * @param ttl positive, at most {@link #MAX_TTL}
          * @return this builder
          */
         public Builder ttl(Duration ttl) {

@@ -31,13 +31,17 @@ public record OnlineRow(List<Object> keys, Instant eventTime, List<Object> value
      */
     public OnlineRow {
         Checks.notNull("online row eventTime", eventTime);
-        keys = List.copyOf(Checks.notNull("online row keys", keys));
+        Checks.notNull("online row keys", keys);
         if (keys.isEmpty()) {
             throw new ValidationException("online row keys", "hold at least one join-key value", keys);
         }
         for (Object key : keys) {
+            if (key == null) {
+                throw new ValidationException("online row keys", "hold no null", keys);
+            }
             check("online row key", key);
         }
+        keys = List.copyOf(keys);
         List<Object> copy = new ArrayList<>(Checks.notNull("online row values", values));
         for (Object value : copy) {
             if (value != null) {

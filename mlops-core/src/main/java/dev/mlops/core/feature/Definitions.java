@@ -11,28 +11,33 @@ import dev.mlops.api.feature.OnDemandFeatureView;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.internal.StateFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * The applied definitions on disk: {@code entities/<name>.json}, {@code views/<name>/<version>.json},
  * {@code on-demand/<name>/<version>.json} and {@code services/<name>.json}, plus a {@code generation}
- * file replaced after every change. Readers keep what they read until the generation file is
- * replaced (one {@code stat} per read), so another JVM's apply is seen on the next call.
+ * counter that every change increments. The counter is a memory-mapped 8-byte file, so every JVM
+ * on the machine sees an increment at once for the price of a memory read: readers keep what they
+ * read until the counter moves, and another JVM's apply is seen on the next call.
  */
 final class Definitions {
     private final Path root;
     private final JsonCodec json;
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private volatile @Nullable Cached cached;
+    private volatile @Nullable MappedByteBuffer generation;
 
     /** What is stored of an on-demand view: everything but the function. */
     record OnDemand(String name, int version, List<Column> request, List<FeatureRef> inputs, List<Column> fields,
@@ -62,7 +67,7 @@ final class Definitions {
         }
     }
 
-    private record Cached(Object stamp, Stored stored) {
+    private record Cached(long stamp, Stored stored) {
     }
 
     Definitions(Path root, JsonCodec json) {
@@ -71,9 +76,9 @@ final class Definitions {
     }
 
     Stored load() {
-        Object stamp = stamp();
+        long stamp = (long) LONGS.getVolatile(generation(), 0);
         Cached c = cached;
-        if (c != null && c.stamp().equals(stamp)) {
+        if (c != null && c.stamp() == stamp) {
             return c.stored();
         }
         Stored stored = new Stored();
@@ -113,20 +118,33 @@ final class Definitions {
         }
     }
 
-    /** Replaces the generation file, so that every reader reloads. */
+    /** Increments the generation counter, so that every reader reloads; called under the definitions' lock. */
     void changed() {
-        StateFiles.replace(root.resolve("generation"), UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        MappedByteBuffer counter = generation();
+        LONGS.setVolatile(counter, 0, (long) LONGS.getVolatile(counter, 0) + 1);
+        counter.force();
         cached = null;
     }
 
-    private Object stamp() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(root.resolve("generation"), BasicFileAttributes.class);
-            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
-        } catch (NoSuchFileException e) {
-            return "none";
-        } catch (IOException e) {
-            throw new MlopsException("cannot read " + root.resolve("generation") + ": " + e, e, true);
+    private MappedByteBuffer generation() {
+        MappedByteBuffer counter = generation;
+        if (counter != null) {
+            return counter;
+        }
+        synchronized (this) {
+            if (generation == null) {
+                Path file = root.resolve("generation");
+                try {
+                    Files.createDirectories(root);
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE)) {
+                        generation = channel.map(FileChannel.MapMode.READ_WRITE, 0, Long.BYTES);
+                    }
+                } catch (IOException e) {
+                    throw new MlopsException("cannot map " + file + ": " + e, e, true);
+                }
+            }
+            return generation;
         }
     }
 

@@ -79,6 +79,9 @@ public final class DuckDbOfflineStore implements OfflineStore {
         Checks.notNull("entityRows", entityRows);
         Checks.notNull("views", views);
         Schema schema = entityRows.schema();
+        if (schema.has(ROW)) {
+            throw new ValidationException("entity rows column", "not use the reserved name " + ROW, ROW);
+        }
         if (!schema.has(eventTimeColumn) || schema.column(eventTimeColumn).type() != ColumnType.TIMESTAMP) {
             throw new ValidationException("entity rows", "have a TIMESTAMP column '" + eventTimeColumn + "'", schema);
         }
@@ -256,6 +259,11 @@ public final class DuckDbOfflineStore implements OfflineStore {
 
     @Override
     public void latest(ViewQuery query, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer) {
+        Checks.notNull("query", query);
+        Checks.notNull("consumer", consumer);
+        if (skip < 0 || chunk < 1) {
+            throw new ValidationException("skip and chunk", "be ≥ 0 and ≥ 1", skip + " and " + chunk);
+        }
         FeatureView view = query.view();
         if (noData(query)) {
             return;
@@ -325,33 +333,50 @@ public final class DuckDbOfflineStore implements OfflineStore {
         FeatureSource source = view.source();
         String reader;
         if (source.kind() == FeatureSource.Kind.PUSH) {
-            reader = "read_csv('" + pushLog(source).toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true)";
+            reader = "read_csv('" + pushLog(source).toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true, all_varchar = true)";
         } else {
             String path = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
                     + " source", "be a CSV, Parquet or push source for offline reads", source.kind())).toString()
                     .replace("'", "''");
             reader = source.kind() == FeatureSource.Kind.PARQUET ? "read_parquet('" + path + "')"
-                    : "read_csv('" + path + "', header = true)";
+                    : "read_csv('" + path + "', header = true, all_varchar = true)";
         }
+        boolean text = source.kind() != FeatureSource.Kind.PARQUET;
         StringBuilder columns = new StringBuilder();
         for (Column key : request.joinKeys()) {
-            columns.append("CAST(").append(DuckTables.quote(key.name())).append(" AS ").append(DuckTables.sqlType(key.type()))
-                    .append(") AS ").append(DuckTables.quote(key.name())).append(", ");
+            columns.append(cast(key.name(), key.type(), text)).append(" AS ").append(DuckTables.quote(key.name())).append(", ");
         }
         for (String feature : request.features()) {
-            ColumnType type = view.field(feature).orElseThrow().type();
-            columns.append("CAST(").append(DuckTables.quote(feature)).append(" AS ").append(DuckTables.sqlType(type)).append(") AS ")
+            columns.append(cast(feature, view.field(feature).orElseThrow().type(), text)).append(" AS ")
                     .append(DuckTables.quote(feature)).append(", ");
         }
-        columns.append("CAST(").append(DuckTables.quote(source.timestampColumn())).append(" AS TIMESTAMP) AS mlops_ts");
-        String created = source.createdColumn().map(c -> "CAST(" + DuckTables.quote(c) + " AS TIMESTAMP) DESC NULLS LAST")
-                .orElse("1");
+        String eventTime = cast(source.timestampColumn(), ColumnType.TIMESTAMP, text);
+        columns.append(eventTime).append(" AS mlops_ts");
+        String created = source.createdColumn().map(c -> cast(c, ColumnType.TIMESTAMP, text) + " DESC NULLS LAST").orElse("1");
         StringBuilder keys = new StringBuilder();
         for (Column key : request.joinKeys()) {
             keys.append(DuckTables.quote(key.name())).append(", ");
         }
         return "SELECT " + columns + " FROM " + reader + " QUALIFY row_number() OVER (PARTITION BY " + keys
-                + "CAST(" + DuckTables.quote(source.timestampColumn()) + " AS TIMESTAMP) ORDER BY " + created + ") = 1";
+                + eventTime + " ORDER BY " + created + ") = 1";
+    }
+
+    /**
+     * Converts a source column to a column type. CSV columns are read as text and converted
+     * strictly: a whole number must be written as one ({@code 1.5} is refused, not rounded), and
+     * times with an offset are converted to UTC (times without one are UTC).
+     */
+    private static String cast(String column, ColumnType type, boolean text) {
+        String c = DuckTables.quote(column);
+        if (type == ColumnType.TIMESTAMP) {
+            return "CAST(CAST(" + c + " AS TIMESTAMPTZ) AS TIMESTAMP)";
+        }
+        if (type == ColumnType.LONG && text) {
+            return "CASE WHEN " + c + " IS NULL OR regexp_full_match(" + c + ", '\\s*[+-]?[0-9]+\\s*') THEN CAST(" + c
+                    + " AS BIGINT) ELSE error(concat('column " + column.replace("'", "''") + " holds ', " + c
+                    + ", ', which is not a whole number')) END";
+        }
+        return "CAST(" + c + " AS " + DuckTables.sqlType(type) + ")";
     }
 
     private Path pushLog(FeatureSource source) {

@@ -85,8 +85,11 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private final OfflineStore offline;
     private final boolean ownsOffline;
     private final Map<String, OnDemandFeatureView> transformations = new ConcurrentHashMap<>();
-    private @Nullable OnlineStore online;
+    private volatile @Nullable OnlineStore online;
     private final boolean ownsOnline;
+    private volatile @Nullable ResolvedCache resolvedCache;
+    /** Resolved services kept per generation before the cache starts over. */
+    private static final int MAX_RESOLVED = 1_000;
 
     /** The JSON shape of a materialization checkpoint. */
     record Checkpoint(@Nullable String from, @Nullable String to, long done, @Nullable String end) {
@@ -229,6 +232,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             return planned;
         });
         repo.onDemandViews().forEach(v -> transformations.put(v.versionedName(), v));
+        resolvedCache = null;
         for (Change change : plan.changes()) {
             if (!change.kind().equals("entity") && !change.kind().equals("feature service") && change.action() != Action.REMOVED) {
                 publish(Event.builder(EventTypes.FEATURE_VIEW_APPLIED).source("/features").subject(change.name())
@@ -285,16 +289,24 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         return Optional.ofNullable(definitions.load().services.get(name));
     }
 
-    /** A service resolved against the applied definitions: the views to read and the on-demand views to run. */
+    /**
+     * A service resolved against one generation of the definitions: the views to read (with the
+     * inputs of on-demand views), the on-demand views to run, and where each feature comes from.
+     */
     private final class Resolved {
         final Definitions.Stored stored;
-        final FeatureService service;
         final Map<String, ViewQuery> queries = new LinkedHashMap<>();
         final Map<String, OnDemandFeatureView> onDemand = new LinkedHashMap<>();
+        final List<ViewQuery> queryList;
+        /** Per service feature: the index in {@link #queryList}, or -1 for an on-demand feature. */
+        final int[] queryOf;
+        /** Per service feature: the field's index in its view or on-demand view. */
+        final int[] fieldOf;
+        /** Per on-demand input, by full name: its query and field index. */
+        final Map<String, int[]> inputs = new HashMap<>();
 
-        Resolved(FeatureService service) {
-            this.stored = definitions.load();
-            this.service = service;
+        Resolved(Definitions.Stored stored, FeatureService service) {
+            this.stored = stored;
             Map<String, List<String>> features = new LinkedHashMap<>();
             for (FeatureRef ref : service.features()) {
                 String versioned = ref.view() + "@" + ref.version();
@@ -326,6 +338,29 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 }
                 queries.put(versioned, new ViewQuery(view, stored.joinKeys(view), list));
             });
+            queryList = new ArrayList<>(queries.values());
+            List<String> names = new ArrayList<>(queries.keySet());
+            queryOf = new int[service.features().size()];
+            fieldOf = new int[queryOf.length];
+            for (int j = 0; j < queryOf.length; j++) {
+                FeatureRef ref = service.features().get(j);
+                String versioned = ref.view() + "@" + ref.version();
+                OnDemandFeatureView odfv = onDemand.get(versioned);
+                queryOf[j] = odfv == null ? names.indexOf(versioned) : -1;
+                fieldOf[j] = odfv == null ? fieldIndex(queries.get(versioned).view(), ref.feature())
+                        : odfv.fields().indexOf(odfv.field(ref.feature()).orElseThrow());
+            }
+            for (OnDemandFeatureView view : onDemand.values()) {
+                for (FeatureRef input : view.inputs()) {
+                    String versioned = input.view() + "@" + input.version();
+                    inputs.put(input.fullName(), new int[] {names.indexOf(versioned),
+                            fieldIndex(queries.get(versioned).view(), input.feature())});
+                }
+            }
+        }
+
+        private static int fieldIndex(FeatureView view, String feature) {
+            return view.fields().indexOf(view.field(feature).orElseThrow());
         }
 
         FeatureView view(FeatureRef ref) {
@@ -333,11 +368,30 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         }
     }
 
+    /** Resolved services of one generation of the definitions. */
+    private record ResolvedCache(Definitions.Stored stored, Map<FeatureService, Resolved> services) {
+    }
+
+    private Resolved resolve(FeatureService service) {
+        Definitions.Stored stored = definitions.load();
+        ResolvedCache cache = resolvedCache;
+        if (cache == null || cache.stored() != stored || cache.services().size() > MAX_RESOLVED) {
+            cache = new ResolvedCache(stored, new ConcurrentHashMap<>());
+            resolvedCache = cache;
+        }
+        Resolved resolved = cache.services().get(service);
+        if (resolved == null) {
+            resolved = new Resolved(stored, service);
+            cache.services().put(service, resolved);
+        }
+        return resolved;
+    }
+
     @Override
     public Table historicalFeatures(Table entityRows, String eventTimeColumn, FeatureService service) {
         Checks.notNull("entityRows", entityRows);
         Checks.notNull("service", service);
-        Resolved resolved = new Resolved(service);
+        Resolved resolved = resolve(service);
         Schema schema = entityRows.schema();
         for (OnDemandFeatureView view : resolved.onDemand.values()) {
             for (Column column : view.request()) {
@@ -389,7 +443,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         if (!from.isBefore(to)) {
             throw new ValidationException("to", "be after from " + from, to);
         }
-        Resolved resolved = new Resolved(service);
+        Resolved resolved = resolve(service);
         for (OnDemandFeatureView view : resolved.onDemand.values()) {
             if (!view.request().isEmpty()) {
                 throw new ValidationException("feature service " + service.name(), "need no request data for retrieval"
@@ -429,16 +483,17 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     public List<FeatureVector> onlineFeatures(List<Map<String, Object>> entityKeys, FeatureService service) {
         Checks.notNull("entityKeys", entityKeys);
         Checks.notNull("service", service);
-        Resolved resolved = new Resolved(service);
+        Resolved resolved = resolve(service);
         Instant now = clock.instant();
         OnlineStore store = online();
-        Map<String, List<Optional<OnlineRow>>> rows = new HashMap<>();
-        for (ViewQuery query : resolved.queries.values()) {
+        int views = resolved.queryList.size();
+        List<List<Optional<OnlineRow>>> rows = new ArrayList<>(views);
+        for (ViewQuery query : resolved.queryList) {
             List<List<Object>> keys = new ArrayList<>(entityKeys.size());
             for (Map<String, Object> key : entityKeys) {
                 keys.add(keyValues(query.joinKeys(), Checks.notNull("entity key", key)));
             }
-            rows.put(query.view().versionedName(), store.read(query.view().versionedName(), keys));
+            rows.add(store.read(query.view().versionedName(), keys));
         }
         for (OnDemandFeatureView view : resolved.onDemand.values()) {
             for (Map<String, Object> key : entityKeys) {
@@ -451,26 +506,27 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 }
             }
         }
+        List<FeatureRef> refs = service.features();
         List<FeatureVector> vectors = new ArrayList<>(entityKeys.size());
+        RowState[] states = new RowState[views];
         for (int i = 0; i < entityKeys.size(); i++) {
             Map<String, Object> key = entityKeys.get(i);
-            Map<String, FeatureValue> values = new LinkedHashMap<>();
-            Map<String, Map<String, Object>> computed = new HashMap<>();
-            for (FeatureRef ref : service.features()) {
-                String versioned = ref.view() + "@" + ref.version();
-                OnDemandFeatureView odfv = resolved.onDemand.get(versioned);
-                if (odfv == null) {
-                    values.put(ref.fullName(), value(resolved.view(ref), ref.feature(), rows.get(versioned).get(i), now));
+            for (int q = 0; q < views; q++) {
+                states[q] = new RowState(resolved.queryList.get(q).view(), rows.get(q).get(i), now);
+            }
+            Map<String, FeatureValue> values = new LinkedHashMap<>(refs.size() * 2);
+            Map<OnDemandFeatureView, Map<String, Object>> computed = new HashMap<>();
+            for (int j = 0; j < refs.size(); j++) {
+                FeatureRef ref = refs.get(j);
+                int q = resolved.queryOf[j];
+                if (q >= 0) {
+                    values.put(ref.fullName(), states[q].value(resolved.fieldOf[j]));
                     continue;
                 }
-                int at = i;
-                Object v = computed.computeIfAbsent(versioned, x -> transform(odfv, name -> {
-                    if (key.containsKey(name)) {
-                        return key.get(name);
-                    }
-                    FeatureRef input = odfv.inputs().stream().filter(f -> f.fullName().equals(name)).findFirst().orElseThrow();
-                    FeatureValue fv = value(resolved.view(input), input.feature(), rows.get(input.view() + "@" + input.version()).get(at), now);
-                    return fv.value();
+                OnDemandFeatureView odfv = resolved.onDemand.get(ref.view() + "@" + ref.version());
+                Object v = computed.computeIfAbsent(odfv, x -> transform(odfv, name -> {
+                    int[] input = resolved.inputs.get(name);
+                    return input == null ? key.get(name) : states[input[0]].value(input[1]).value();
                 })).get(ref.feature());
                 values.put(ref.fullName(), new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT,
                         Optional.empty(), Optional.empty()));
@@ -480,19 +536,37 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         return vectors;
     }
 
-    private static FeatureValue value(FeatureView view, String feature, Optional<OnlineRow> row, Instant now) {
-        if (row.isEmpty()) {
-            return new FeatureValue(null, FeatureValue.Status.NOT_FOUND, Optional.empty(), Optional.empty());
+    /** One key's row of one view at read time: found or not, fresh or too old. */
+    private static final class RowState {
+        private static final FeatureValue NOT_FOUND = new FeatureValue(null, FeatureValue.Status.NOT_FOUND, Optional.empty(),
+                Optional.empty());
+        private final @Nullable OnlineRow row;
+        private final @Nullable FeatureValue withheld;
+        private final Optional<Instant> eventTime;
+        private final Optional<Duration> age;
+
+        RowState(FeatureView view, Optional<OnlineRow> found, Instant now) {
+            row = found.orElse(null);
+            if (row == null) {
+                withheld = NOT_FOUND;
+                eventTime = Optional.empty();
+                age = Optional.empty();
+                return;
+            }
+            Instant at = row.eventTime();
+            eventTime = Optional.of(at);
+            age = Optional.of(Duration.between(at, now));
+            withheld = at.isAfter(now.minus(view.ttl())) ? null
+                    : new FeatureValue(null, FeatureValue.Status.OUTSIDE_MAX_AGE, eventTime, age);
         }
-        Instant at = row.get().eventTime();
-        Duration age = Duration.between(at, now);
-        if (!at.isAfter(now.minus(view.ttl()))) {
-            return new FeatureValue(null, FeatureValue.Status.OUTSIDE_MAX_AGE, Optional.of(at), Optional.of(age));
+
+        FeatureValue value(int field) {
+            if (withheld != null) {
+                return withheld;
+            }
+            Object v = field < row.values().size() ? row.values().get(field) : null;
+            return new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT, eventTime, age);
         }
-        int index = view.fields().indexOf(view.field(feature).orElseThrow());
-        Object v = index < row.get().values().size() ? row.get().values().get(index) : null;
-        return new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT, Optional.of(at),
-                Optional.of(age));
     }
 
     private static List<Object> keyValues(List<Column> joinKeys, Map<String, Object> key) {
@@ -635,11 +709,17 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         return written;
     }
 
-    private synchronized OnlineStore online() {
-        if (online == null) {
-            online = new RocksDbOnlineStore(root.resolve("online"));
+    private OnlineStore online() {
+        OnlineStore store = online;
+        if (store != null) {
+            return store;
         }
-        return online;
+        synchronized (this) {
+            if (online == null) {
+                online = new RocksDbOnlineStore(root.resolve("online"));
+            }
+            return online;
+        }
     }
 
     private @Nullable Checkpoint checkpoint(FeatureView view) {

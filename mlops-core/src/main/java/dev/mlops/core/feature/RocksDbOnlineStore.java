@@ -75,6 +75,9 @@ public final class RocksDbOnlineStore implements OnlineStore {
     public synchronized long write(String view, List<OnlineRow> rows) {
         Checks.notNull("view", view);
         Checks.notNull("rows", rows);
+        if (rows.isEmpty()) {
+            return 0;
+        }
         Map<ByteBuffer, OnlineRow> latest = new LinkedHashMap<>();
         for (OnlineRow row : rows) {
             latest.merge(ByteBuffer.wrap(key(view, row.keys())), row,
@@ -105,6 +108,9 @@ public final class RocksDbOnlineStore implements OnlineStore {
     public List<Optional<OnlineRow>> read(String view, List<List<Object>> keys) {
         Checks.notNull("view", view);
         Checks.notNull("keys", keys);
+        if (keys.isEmpty()) {
+            return List.of();
+        }
         List<byte[]> encoded = new ArrayList<>(keys.size());
         for (List<Object> k : keys) {
             encoded.add(key(view, k));

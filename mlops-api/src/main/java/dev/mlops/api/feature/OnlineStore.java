@@ -20,12 +20,13 @@ import java.util.Optional;
 public interface OnlineStore extends AutoCloseable {
     /**
      * Writes rows of one view version. A row replaces the stored row of its key unless the stored one
-     * has a later event time, so writing the same rows twice, or older rows after newer ones, changes
-     * nothing. Of several rows of one key in a call the latest wins.
+     * has a later event time (of equal event times, the row written last wins), so writing the same
+     * rows twice, or older rows after newer ones, changes nothing that a read returns. Of several
+     * rows of one key in a call the latest wins likewise.
      *
      * @param view the view version, e.g. {@code user_stats@1}
      * @param rows the rows
-     * @return how many rows were stored
+     * @return how many rows were handed to the store (older ones included: they lose at read time)
      * @throws dev.mlops.api.MlopsException if the store cannot be written (retryable when transient)
      */
     long write(String view, List<OnlineRow> rows);

@@ -6,9 +6,7 @@ import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.feature.OnlineRow;
 import dev.mlops.api.feature.OnlineStore;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
+import org.rocksdb.Filter;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -34,8 +39,10 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The embedded {@link OnlineStore}: the latest row of each key of each view version in RocksDB, so
- * that lookups come from memory (the block cache) and survive restarts. A row never replaces a newer
- * one, which makes loading the same rows twice harmless.
+ * that lookups come from memory (the block cache) and survive restarts. Rows are merged, not read
+ * and replaced: RocksDB's {@code max} merge operator keeps the row with the latest event time (of
+ * equal times the one written last), so a row never replaces a newer one, loading the same rows
+ * twice is harmless, and a write costs no read.
  *
  * <pre>{@code
  * try (OnlineStore online = new RocksDbOnlineStore(home.resolve("features/online"))) {
@@ -50,21 +57,46 @@ public final class RocksDbOnlineStore implements OnlineStore {
         RocksDB.loadLibrary();
     }
 
+    /** The default block cache: 256 MiB, so that a store of a few million rows is read from memory. */
+    public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
     private final Options options;
+    private final Cache cache;
+    private final Filter filter;
     private final RocksDB db;
     private final WriteOptions writeOptions = new WriteOptions();
+    private final AtomicLong sequence = new AtomicLong();
 
     /**
-     * Opens (or creates) the store in a directory; one process at a time may hold it.
+     * Opens (or creates) the store in a directory with a {@link #DEFAULT_CACHE_BYTES} block cache.
      *
      * @param dir the directory
      * @throws MlopsException if RocksDB cannot open it, e.g. because another process holds it
      */
     public RocksDbOnlineStore(Path dir) {
+        this(dir, DEFAULT_CACHE_BYTES);
+    }
+
+    /**
+     * Opens (or creates) the store in a directory; one process at a time may hold it. Lookups use a
+     * Bloom filter per file and an LRU block cache.
+     *
+     * @param dir the directory
+     * @param cacheBytes the block cache's size, at least 1 MiB
+     * @throws MlopsException if RocksDB cannot open it, e.g. because another process holds it
+     */
+    public RocksDbOnlineStore(Path dir, long cacheBytes) {
         Checks.notNull("online.dir", dir);
+        if (cacheBytes < 1L << 20) {
+            throw new ValidationException("online.cacheBytes", "be at least 1 MiB (1048576)", cacheBytes);
+        }
         try {
             Files.createDirectories(dir);
-            options = new Options().setCreateIfMissing(true);
+            cache = new LRUCache(cacheBytes);
+            filter = new BloomFilter(10);
+            options = new Options().setCreateIfMissing(true).setMergeOperatorName("max").setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter)
+                            .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true));
             db = RocksDB.open(options, dir.toString());
         } catch (IOException | RocksDBException e) {
             throw new MlopsException("cannot open the online store in " + dir + ": " + e.getMessage(), e, true);
@@ -72,36 +104,27 @@ public final class RocksDbOnlineStore implements OnlineStore {
     }
 
     @Override
-    public synchronized long write(String view, List<OnlineRow> rows) {
+    public long write(String view, List<OnlineRow> rows) {
         Checks.notNull("view", view);
         Checks.notNull("rows", rows);
         if (rows.isEmpty()) {
             return 0;
         }
-        Map<ByteBuffer, OnlineRow> latest = new LinkedHashMap<>();
-        for (OnlineRow row : rows) {
-            latest.merge(ByteBuffer.wrap(key(view, row.keys())), row,
-                    (a, b) -> b.eventTime().isBefore(a.eventTime()) ? a : b);
-        }
-        List<byte[]> keys = new ArrayList<>(latest.size());
-        latest.keySet().forEach(k -> keys.add(k.array()));
         try (WriteBatch batch = new WriteBatch()) {
-            List<byte[]> stored = db.multiGetAsList(keys);
-            long written = 0;
-            int i = 0;
-            for (OnlineRow row : latest.values()) {
-                byte[] old = stored.get(i);
-                if (old == null || !eventTime(old).isAfter(row.eventTime())) {
-                    batch.put(keys.get(i), encode(row.eventTime(), row.values()));
-                    written++;
-                }
-                i++;
+            for (OnlineRow row : rows) {
+                batch.merge(key(view, row.keys()), encode(row.eventTime(), sequence(), row.values()));
             }
             db.write(writeOptions, batch);
-            return written;
+            return rows.size();
         } catch (RocksDBException e) {
             throw new MlopsException("cannot write the online store: " + e.getMessage(), e, true);
         }
+    }
+
+    /** A number larger than every earlier one, also across restarts (it starts from the wall clock in microseconds). */
+    private long sequence() {
+        long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        return sequence.updateAndGet(s -> Math.max(s + 1, now));
     }
 
     @Override
@@ -151,6 +174,8 @@ public final class RocksDbOnlineStore implements OnlineStore {
     public void close() {
         db.close();
         options.close();
+        filter.close();
+        cache.close();
         writeOptions.close();
     }
 
@@ -184,10 +209,16 @@ public final class RocksDbOnlineStore implements OnlineStore {
         return bytes.toByteArray();
     }
 
-    private static byte[] encode(Instant eventTime, List<Object> values) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    /**
+     * A stored row: event time and write sequence first, as unsigned big-endian numbers, so that
+     * RocksDB's built-in {@code max} merge operator (which compares bytes) keeps the row with the
+     * latest event time, and of equal times the one written last.
+     */
+    private static byte[] encode(Instant eventTime, long sequence, List<Object> values) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + values.size() * 9);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, eventTime));
+            out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, eventTime) ^ Long.MIN_VALUE);
+            out.writeLong(sequence);
             out.writeInt(values.size());
             for (Object v : values) {
                 writeValue(out, v);
@@ -198,22 +229,24 @@ public final class RocksDbOnlineStore implements OnlineStore {
         return bytes.toByteArray();
     }
 
-    private static Instant eventTime(byte[] bytes) {
-        return Instant.EPOCH.plus(ByteBuffer.wrap(bytes).getLong(), ChronoUnit.MICROS);
-    }
-
     private static OnlineRow decode(List<Object> keys, byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            Instant eventTime = Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
-            int n = in.readInt();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            Instant eventTime = micros(in.getLong() ^ Long.MIN_VALUE);
+            in.getLong();
+            int n = in.getInt();
             List<Object> values = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 values.add(readValue(in));
             }
             return new OnlineRow(keys, eventTime, values);
-        } catch (IOException e) {
+        } catch (RuntimeException e) {
             throw new MlopsException("a stored online row is damaged: " + e, e, false);
         }
+    }
+
+    private static Instant micros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
     private static void writeValue(DataOutputStream out, @Nullable Object v) throws IOException {
@@ -244,25 +277,27 @@ public final class RocksDbOnlineStore implements OnlineStore {
         }
     }
 
-    private static @Nullable Object readValue(DataInputStream in) throws IOException {
-        int tag = in.readUnsignedByte();
+    private static @Nullable Object readValue(ByteBuffer in) {
+        int tag = in.get() & 0xFF;
         switch (tag) {
             case 0:
                 return null;
             case 1:
-                return new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+                byte[] utf8 = new byte[in.getInt()];
+                in.get(utf8);
+                return new String(utf8, StandardCharsets.UTF_8);
             case 2:
-                return in.readLong();
+                return in.getLong();
             case 3:
-                return in.readDouble();
+                return in.getDouble();
             case 4:
-                return in.readBoolean();
+                return in.get() != 0;
             case 5:
-                return Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
+                return micros(in.getLong());
             case 6:
-                return LocalDate.ofEpochDay(in.readLong());
+                return LocalDate.ofEpochDay(in.getLong());
             default:
-                throw new IOException("unknown value tag " + tag);
+                throw new IllegalStateException("unknown value tag " + tag);
         }
     }
 }

@@ -59,7 +59,7 @@ class PushTest {
             Table rows = Table.builder(ROWS).addRow("u1", T0, 3L).addRow("u1", T0.plus(Duration.ofMinutes(10)), 5L)
                     .addRow("u2", T0, 1L).build();
 
-            assertThat(mlops.features().push("clicks_push", rows)).containsEntry("user_clicks@1", 2L);
+            assertThat(mlops.features().push("clicks_push", rows)).containsEntry("user_clicks@1", 3L);
             assertThat(mlops.meterRegistry().counter(MetricNames.FEATURE_PUSH_ROWS, MetricNames.TAG_SOURCE, "clicks_push")
                     .count()).isEqualTo(3.0);
 

@@ -3,6 +3,7 @@ package dev.mlops.api.feature;
 import dev.mlops.api.Checks;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.ColumnType;
+import java.time.LocalDate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,10 +53,9 @@ public record OnlineRow(List<Object> keys, Instant eventTime, List<Object> value
     }
 
     private static void check(String field, Object value) {
-        for (ColumnType type : ColumnType.values()) {
-            if (type.javaType().isInstance(value)) {
-                return;
-            }
+        if (value instanceof Double || value instanceof Long || value instanceof String || value instanceof Boolean
+                || value instanceof Instant || value instanceof LocalDate) {
+            return;
         }
         throw new ValidationException(field, "be a String, Long, Double, Boolean, Instant or LocalDate",
                 value == null ? null : value + " (" + value.getClass().getName() + ")");

@@ -273,8 +273,12 @@ public final class DuckDbOfflineStore implements OfflineStore {
             keys.append(DuckTables.quote(key.name())).append(", ");
         }
         String order = keys.substring(0, keys.length() - 2);
-        String sql = "SELECT * FROM (" + source(query) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
-                + " QUALIFY row_number() OVER (PARTITION BY " + order + " ORDER BY mlops_ts DESC) = 1"
+        StringBuilder columns = new StringBuilder(keys);
+        for (String feature : query.features()) {
+            columns.append(DuckTables.quote(feature)).append(", ");
+        }
+        String sql = "SELECT " + columns + "epoch_us(mlops_ts) FROM (" + projection(query) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
+                + " QUALIFY row_number() OVER (PARTITION BY " + order + " ORDER BY mlops_ts DESC, mlops_created DESC NULLS LAST) = 1"
                 + " ORDER BY " + order + " OFFSET " + skip;
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement setup = db.createStatement()) {
@@ -304,8 +308,9 @@ public final class DuckDbOfflineStore implements OfflineStore {
                                 values.add(v);
                             }
                         }
-                        LocalDateTime ts = rs.getObject(types.size() + 1, LocalDateTime.class);
-                        rows.add(new OnlineRow(keyValues, ts.toInstant(ZoneOffset.UTC), values));
+                        long micros = rs.getLong(types.size() + 1);
+                        rows.add(new OnlineRow(keyValues, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                                Math.floorMod(micros, 1_000_000L) * 1_000L), values));
                         if (rows.size() == chunk) {
                             done += rows.size();
                             consumer.accept(rows, done);
@@ -328,7 +333,18 @@ public final class DuckDbOfflineStore implements OfflineStore {
         return rs.wasNull() ? null : d;
     }
 
+    /** A view's rows with equal key and event time reduced to the one created last. */
     private String source(ViewQuery request) {
+        StringBuilder keys = new StringBuilder();
+        for (Column key : request.joinKeys()) {
+            keys.append(DuckTables.quote(key.name())).append(", ");
+        }
+        return "SELECT * FROM (" + projection(request) + ") QUALIFY row_number() OVER (PARTITION BY " + keys
+                + "mlops_ts ORDER BY mlops_created DESC NULLS LAST) = 1";
+    }
+
+    /** A view's rows as typed keys, features, {@code mlops_ts} and {@code mlops_created}. */
+    private String projection(ViewQuery request) {
         FeatureView view = request.view();
         FeatureSource source = view.source();
         String reader;
@@ -350,15 +366,10 @@ public final class DuckDbOfflineStore implements OfflineStore {
             columns.append(cast(feature, view.field(feature).orElseThrow().type(), text)).append(" AS ")
                     .append(DuckTables.quote(feature)).append(", ");
         }
-        String eventTime = cast(source.timestampColumn(), ColumnType.TIMESTAMP, text);
-        columns.append(eventTime).append(" AS mlops_ts");
-        String created = source.createdColumn().map(c -> cast(c, ColumnType.TIMESTAMP, text) + " DESC NULLS LAST").orElse("1");
-        StringBuilder keys = new StringBuilder();
-        for (Column key : request.joinKeys()) {
-            keys.append(DuckTables.quote(key.name())).append(", ");
-        }
-        return "SELECT " + columns + " FROM " + reader + " QUALIFY row_number() OVER (PARTITION BY " + keys
-                + eventTime + " ORDER BY " + created + ") = 1";
+        columns.append(cast(source.timestampColumn(), ColumnType.TIMESTAMP, text)).append(" AS mlops_ts");
+        columns.append(", ").append(source.createdColumn().map(c -> cast(c, ColumnType.TIMESTAMP, text))
+                .orElse("CAST(NULL AS TIMESTAMP)")).append(" AS mlops_created");
+        return "SELECT " + columns + " FROM " + reader;
     }
 
     /**

@@ -40,9 +40,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +52,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -626,23 +633,54 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             LOG.info("Materializing {} [{}, {}) resumes after {} rows", view.versionedName(), from, to, skip);
         }
         String priorEnd = previous == null ? null : previous.end();
-        long[] written = {0};
+        AtomicLong written = new AtomicLong();
         OnlineStore store = online();
         String name = view.versionedName();
-        offline.latest(ViewQuery.allFields(view, stored.joinKeys(view)), from, to, skip, CHUNK, (rows, done) -> {
-            written[0] += store.write(name, rows);
-            saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, priorEnd));
-            meters.counter(MetricNames.FEATURE_MATERIALIZED_ROWS, MetricNames.TAG_VIEW, name).increment(rows.size());
-            if (done / PROGRESS_EVERY != (done - rows.size()) / PROGRESS_EVERY) {
-                LOG.info("Materializing {}: {} rows loaded", name, done);
-            }
+        // The query fills the next chunk while a writer thread loads the last one, in order, checkpointing each.
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mlops-materialize-" + name);
+            t.setDaemon(true);
+            return t;
         });
+        Deque<Future<?>> inFlight = new ArrayDeque<>();
+        try {
+            offline.latest(ViewQuery.allFields(view, stored.joinKeys(view)), from, to, skip, CHUNK, (rows, done) -> {
+                while (inFlight.size() >= 2) {
+                    await(inFlight.removeFirst());
+                }
+                inFlight.add(writer.submit(() -> {
+                    written.addAndGet(store.write(name, rows));
+                    saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, priorEnd));
+                    meters.counter(MetricNames.FEATURE_MATERIALIZED_ROWS, MetricNames.TAG_VIEW, name).increment(rows.size());
+                    if (done / PROGRESS_EVERY != (done - rows.size()) / PROGRESS_EVERY) {
+                        LOG.info("Materializing {}: {} rows loaded", name, done);
+                    }
+                }));
+            });
+            while (!inFlight.isEmpty()) {
+                await(inFlight.removeFirst());
+            }
+        } finally {
+            writer.shutdownNow();
+        }
         String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
         saveCheckpoint(view, new Checkpoint(null, null, 0, end));
-        LOG.info("Materialized {} [{}, {}): {} rows written", name, from, to, written[0]);
+        LOG.info("Materialized {} [{}, {}): {} rows written", name, from, to, written.get());
         publish(Event.builder(EventTypes.FEATURE_MATERIALIZED).source("/features").subject(name)
-                .time(clock.instant()).data("rows", written[0]).data("from", from.toString()).data("to", to.toString()));
-        return written[0];
+                .time(clock.instant()).data("rows", written.get()).data("from", from.toString()).data("to", to.toString()));
+        return written.get();
+    }
+
+    private static void await(Future<?> write) {
+        try {
+            write.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                    : new MlopsException("materialization failed: " + e.getCause(), e.getCause(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MlopsException("materialization interrupted", e, true);
+        }
     }
 
     @Override

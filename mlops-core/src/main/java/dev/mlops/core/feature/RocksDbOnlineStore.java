@@ -15,14 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -66,6 +65,8 @@ public final class RocksDbOnlineStore implements OnlineStore {
     private final RocksDB db;
     private final WriteOptions writeOptions = new WriteOptions();
     private final AtomicLong sequence = new AtomicLong();
+    private final Map<String, byte[]> prefixes = new ConcurrentHashMap<>();
+    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
 
     /**
      * Opens (or creates) the store in a directory with a {@link #DEFAULT_CACHE_BYTES} block cache.
@@ -110,9 +111,10 @@ public final class RocksDbOnlineStore implements OnlineStore {
         if (rows.isEmpty()) {
             return 0;
         }
+        long sequence = reserve(rows.size());
         try (WriteBatch batch = new WriteBatch()) {
             for (OnlineRow row : rows) {
-                batch.merge(key(view, row.keys()), encode(row.eventTime(), sequence(), row.values()));
+                batch.merge(key(view, row.keys()), encode(row.eventTime(), sequence++, row.values()));
             }
             db.write(writeOptions, batch);
             return rows.size();
@@ -121,10 +123,13 @@ public final class RocksDbOnlineStore implements OnlineStore {
         }
     }
 
-    /** A number larger than every earlier one, also across restarts (it starts from the wall clock in microseconds). */
-    private long sequence() {
-        long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-        return sequence.updateAndGet(s -> Math.max(s + 1, now));
+    /**
+     * Reserves {@code n} write sequence numbers larger than every earlier one, also across restarts
+     * (they start from the wall clock in microseconds); returns the first.
+     */
+    private long reserve(int n) {
+        long now = micros(Instant.now());
+        return sequence.updateAndGet(s -> Math.max(s, now) + n) - n + 1;
     }
 
     @Override
@@ -193,20 +198,16 @@ public final class RocksDbOnlineStore implements OnlineStore {
         return bytes.toByteArray();
     }
 
-    private static byte[] key(String view, List<Object> keys) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(view);
-            for (Object k : keys) {
-                if (k == null) {
-                    throw new ValidationException("online key of " + view, "have no null value", keys);
-                }
-                writeValue(out, k);
+    private byte[] key(String view, List<Object> keys) {
+        ByteBuffer out = BUFFER.get().clear();
+        out.put(prefixes.computeIfAbsent(view, RocksDbOnlineStore::prefix));
+        for (Object k : keys) {
+            if (k == null) {
+                throw new ValidationException("online key of " + view, "have no null value", keys);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            out = put(out, k);
         }
-        return bytes.toByteArray();
+        return Arrays.copyOf(out.array(), out.position());
     }
 
     /**
@@ -215,18 +216,47 @@ public final class RocksDbOnlineStore implements OnlineStore {
      * latest event time, and of equal times the one written last.
      */
     private static byte[] encode(Instant eventTime, long sequence, List<Object> values) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + values.size() * 9);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, eventTime) ^ Long.MIN_VALUE);
-            out.writeLong(sequence);
-            out.writeInt(values.size());
-            for (Object v : values) {
-                writeValue(out, v);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        ByteBuffer out = BUFFER.get().clear();
+        out.putLong(micros(eventTime) ^ Long.MIN_VALUE).putLong(sequence).putInt(values.size());
+        for (Object v : values) {
+            out = put(out, v);
         }
-        return bytes.toByteArray();
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    /** Appends a value, growing the thread's buffer when it is full; returns the buffer to go on with. */
+    private static ByteBuffer put(ByteBuffer out, @Nullable Object v) {
+        byte[] utf8 = v instanceof String ? ((String) v).getBytes(StandardCharsets.UTF_8) : null;
+        int needed = utf8 != null ? 5 + utf8.length : 9;
+        if (out.remaining() < needed) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + needed));
+            bigger.put(out.array(), 0, out.position());
+            BUFFER.set(bigger);
+            out = bigger;
+        }
+        if (v == null) {
+            out.put((byte) 0);
+        } else if (utf8 != null) {
+            out.put((byte) 1).putInt(utf8.length).put(utf8);
+        } else if (v instanceof Long) {
+            out.put((byte) 2).putLong((Long) v);
+        } else if (v instanceof Double) {
+            out.put((byte) 3).putDouble((Double) v);
+        } else if (v instanceof Boolean) {
+            out.put((byte) 4).put((byte) ((Boolean) v ? 1 : 0));
+        } else if (v instanceof Instant) {
+            out.put((byte) 5).putLong(micros((Instant) v));
+        } else if (v instanceof LocalDate) {
+            out.put((byte) 6).putLong(((LocalDate) v).toEpochDay());
+        } else {
+            throw new ValidationException("online value", "be a String, Long, Double, Boolean, Instant or LocalDate",
+                    v + " (" + v.getClass().getName() + ")");
+        }
+        return out;
     }
 
     private static OnlineRow decode(List<Object> keys, byte[] bytes) {
@@ -247,34 +277,6 @@ public final class RocksDbOnlineStore implements OnlineStore {
 
     private static Instant micros(long micros) {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-    }
-
-    private static void writeValue(DataOutputStream out, @Nullable Object v) throws IOException {
-        if (v == null) {
-            out.writeByte(0);
-        } else if (v instanceof String) {
-            out.writeByte(1);
-            byte[] utf8 = ((String) v).getBytes(StandardCharsets.UTF_8);
-            out.writeInt(utf8.length);
-            out.write(utf8);
-        } else if (v instanceof Long) {
-            out.writeByte(2);
-            out.writeLong((Long) v);
-        } else if (v instanceof Double) {
-            out.writeByte(3);
-            out.writeDouble((Double) v);
-        } else if (v instanceof Boolean) {
-            out.writeByte(4);
-            out.writeBoolean((Boolean) v);
-        } else if (v instanceof Instant) {
-            out.writeByte(5);
-            out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) v));
-        } else if (v instanceof LocalDate) {
-            out.writeByte(6);
-            out.writeLong(((LocalDate) v).toEpochDay());
-        } else {
-            throw new ValidationException("online value", "be a String, Long, Double, Boolean, Instant or LocalDate", v + " (" + v.getClass().getName() + ")");
-        }
     }
 
     private static @Nullable Object readValue(ByteBuffer in) {

@@ -420,6 +420,9 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             columns.add(Column.of(ref.fullName(), field.type()));
             sources.add(odfv != null ? -1 : joined.schema().indexOf(ref.fullName()));
         }
+        if (resolved.onDemand.isEmpty() && joined.schema().columns().equals(columns)) {
+            return joined;
+        }
         Table.Builder out = Table.builder(Schema.of(columns));
         for (int r = 0; r < joined.rowCount(); r++) {
             Map<String, Map<String, Object>> computed = new HashMap<>();

@@ -69,6 +69,27 @@ public final class DuckTables {
         return table.build();
     }
 
+    /**
+     * Reads a result set whose first column is a row number in {@code [0, rowCount)} into a table of
+     * a schema (the remaining columns), each row at its number.
+     */
+    public static Table readInOrder(ResultSet rs, Schema schema, int rowCount) throws SQLException {
+        Object[][] rows = new Object[rowCount][];
+        int n = schema.size();
+        while (rs.next()) {
+            Object[] row = new Object[n];
+            for (int c = 0; c < n; c++) {
+                row[c] = value(rs, c + 2, schema.columns().get(c).type());
+            }
+            rows[(int) rs.getLong(1)] = row;
+        }
+        Table.Builder table = Table.builder(schema);
+        for (Object[] row : rows) {
+            table.addRow(row);
+        }
+        return table.build();
+    }
+
     /** Reads one value of a result set as the Java type of a column type ({@code null} for SQL NULL). */
     public static Object value(ResultSet rs, int i, ColumnType type) throws SQLException {
         switch (type) {

@@ -309,6 +309,8 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         final int[] queryOf;
         /** Per service feature: the field's index in its view or on-demand view. */
         final int[] fieldOf;
+        /** Per service feature: its full name. */
+        final String[] fullNames;
         /** Per on-demand input, by full name: its query and field index. */
         final Map<String, int[]> inputs = new HashMap<>();
 
@@ -349,6 +351,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             List<String> names = new ArrayList<>(queries.keySet());
             queryOf = new int[service.features().size()];
             fieldOf = new int[queryOf.length];
+            fullNames = service.features().stream().map(FeatureRef::fullName).toArray(String[]::new);
             for (int j = 0; j < queryOf.length; j++) {
                 FeatureRef ref = service.features().get(j);
                 String versioned = ref.view() + "@" + ref.version();
@@ -525,21 +528,21 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 states[q] = new RowState(resolved.queryList.get(q).view(), rows.get(q).get(i), now);
             }
             Map<String, FeatureValue> values = new LinkedHashMap<>(refs.size() * 2);
-            Map<OnDemandFeatureView, Map<String, Object>> computed = new HashMap<>();
+            Map<OnDemandFeatureView, Map<String, Object>> computed = resolved.onDemand.isEmpty() ? Map.of() : new HashMap<>();
             for (int j = 0; j < refs.size(); j++) {
-                FeatureRef ref = refs.get(j);
                 int q = resolved.queryOf[j];
                 if (q >= 0) {
-                    values.put(ref.fullName(), states[q].value(resolved.fieldOf[j]));
+                    values.put(resolved.fullNames[j], states[q].value(resolved.fieldOf[j]));
                     continue;
                 }
+                FeatureRef ref = refs.get(j);
                 OnDemandFeatureView odfv = resolved.onDemand.get(ref.view() + "@" + ref.version());
                 Object v = computed.computeIfAbsent(odfv, x -> transform(odfv, name -> {
                     int[] input = resolved.inputs.get(name);
                     return input == null ? key.get(name) : states[input[0]].value(input[1]).value();
                 })).get(ref.feature());
-                values.put(ref.fullName(), new FeatureValue(v, v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT,
-                        Optional.empty(), Optional.empty()));
+                values.put(resolved.fullNames[j], new FeatureValue(v, v == null ? FeatureValue.Status.NULL
+                        : FeatureValue.Status.PRESENT, Optional.empty(), Optional.empty()));
             }
             vectors.add(new FeatureVector(key, values));
         }

@@ -88,8 +88,9 @@ public final class MovieRatingsApp {
             if (ingestion.state() == RunState.SUCCEEDED) {
                 MovieFeatures features = new MovieFeatures(ingestion.output(ingest.store).orElseThrow());
                 featurePlan = mlops.features().apply(features.definitions()).changes().size() + " definitions applied";
+                features.pushUserStats(mlops.features(), mlops.clock().instant());
                 trainingSet = features.trainingSet(mlops.features());
-                onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L);
+                onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }
@@ -131,13 +132,17 @@ public final class MovieRatingsApp {
             Table set = trainingSet;
             int withFeatures = (int) IntStream.range(0, set.rowCount())
                     .filter(r -> !set.isNull(r, set.schema().indexOf("movie_stats__vote_average"))).count();
-            out.printf("  features   %s; training set %d rows x %d columns, %d with movie_stats as of their rating time%n",
-                    featurePlan, set.rowCount(), set.schema().size(), withFeatures);
+            int withGap = (int) IntStream.range(0, set.rowCount())
+                    .filter(r -> !set.isNull(r, set.schema().indexOf("taste_gap__gap"))).count();
+            out.printf("  features   %s; training set %d rows x %d columns, %d with movie_stats as of their rating time,"
+                    + " %d with a taste gap%n", featurePlan, set.rowCount(), set.schema().size(), withFeatures, withGap);
         }
         if (onlineMovie != null) {
             FeatureValue vote = onlineMovie.values().get("movie_stats__vote_average");
-            out.printf(Locale.ROOT, "  online     movie 1: vote_average %s (%s, from %s)%n", vote.value(), vote.status(),
-                    vote.eventTime().map(Object::toString).orElse("-"));
+            FeatureValue gap = onlineMovie.values().get("taste_gap__gap");
+            out.printf(Locale.ROOT, "  online     movie 1: vote_average %s (%s, from %s); user 2: taste gap %.2f (%s)%n",
+                    vote.value(), vote.status(), vote.eventTime().map(Object::toString).orElse("-"), (Double) gap.value(),
+                    gap.status());
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();

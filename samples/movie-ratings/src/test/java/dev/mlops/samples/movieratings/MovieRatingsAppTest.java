@@ -25,8 +25,10 @@ class MovieRatingsAppTest {
                 .containsPattern("ingest     run r\\d{8}t\\d{6}-[0-9a-f]{8}: crawled 100 movies, kept 96, quarantined 4, "
                         + "stored data/raw/movies-r.*\\.csv")
                 .containsPattern("train      run r\\S+: genre-mean baseline, rmse \\d\\.\\d{3}, tracked as p[0-9a-f]{24}")
-                .contains("features   3 definitions applied; training set 21 rows x 6 columns, 20 with movie_stats as of their rating time")
-                .containsPattern("online     movie 1: vote_average \\d\\.\\d \\(PRESENT, from \\d{4}-\\d\\d-\\d\\dT00:00:00Z\\)")
+                .contains("features   6 definitions applied; training set 21 rows x 10 columns, 20 with movie_stats as of their"
+                        + " rating time, 20 with a taste gap")
+                .containsPattern("online     movie 1: vote_average \\d\\.\\d \\(PRESENT, from \\d{4}-\\d\\d-\\d\\dT00:00:00Z\\);"
+                        + " user 2: taste gap -?\\d\\.\\d\\d \\(PRESENT\\)")
                 .contains("registry   movie-rater version 1 is now the champion")
                 .endsWith("OK: ingested the movie catalogue, trained and registered a model, exchanged a ratings event."
                         + System.lineSeparator());

@@ -88,7 +88,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private final EventBus events;
     private final MeterRegistry meters;
     private final StateFiles files = new StateFiles();
-    private final Definitions definitions;
+    private final Definitions applied;
     private final OfflineStore offline;
     private final boolean ownsOffline;
     private final Map<String, OnDemandFeatureView> transformations = new ConcurrentHashMap<>();
@@ -120,21 +120,17 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         this.clock = Checks.notNull("features.clock", clock);
         this.events = Checks.notNull("features.events", events);
         this.meters = Checks.notNull("features.meters", meters);
-        this.definitions = new Definitions(this.root, json);
+        this.applied = new Definitions(this.root, json);
         this.online = online;
         this.ownsOnline = online == null;
         this.ownsOffline = offline == null;
         this.offline = offline != null ? offline : new DuckDbOfflineStore(this.root.resolve("push"));
     }
 
-    private Definitions definitions() {
-        return definitions;
-    }
-
     @Override
     public FeaturePlan plan(FeatureDefinitions definitions) {
         Checks.notNull("definitions", definitions);
-        Definitions.Stored stored = definitions().load();
+        Definitions.Stored stored = applied.load();
         check(definitions, stored);
         List<Change> changes = new ArrayList<>();
         for (Entity entity : definitions.entities()) {
@@ -231,10 +227,10 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                         + " version:\n" + planned);
             }
             for (Change change : planned.changes()) {
-                definitions.write(change.kind(), change.name(), change.action() == Action.REMOVED ? null : definition(change, repo));
+                applied.write(change.kind(), change.name(), change.action() == Action.REMOVED ? null : definition(change, repo));
             }
             if (!planned.changes().isEmpty()) {
-                definitions.changed();
+                applied.changed();
             }
             return planned;
         });
@@ -275,25 +271,25 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     @Override
     public Optional<Entity> entity(String name) {
         Name.check("entity", name);
-        return Optional.ofNullable(definitions.load().entities.get(name));
+        return Optional.ofNullable(applied.load().entities.get(name));
     }
 
     @Override
     public Optional<FeatureView> view(String name, int version) {
         Name.check("feature view", name);
-        return Optional.ofNullable(definitions.load().views.get(name + "@" + version));
+        return Optional.ofNullable(applied.load().views.get(name + "@" + version));
     }
 
     @Override
     public List<FeatureView> views() {
-        return definitions.load().views.values().stream()
+        return applied.load().views.values().stream()
                 .sorted(Comparator.comparing(FeatureView::name).thenComparingInt(FeatureView::version)).toList();
     }
 
     @Override
     public Optional<FeatureService> service(String name) {
         Name.check("feature service", name);
-        return Optional.ofNullable(definitions.load().services.get(name));
+        return Optional.ofNullable(applied.load().services.get(name));
     }
 
     /**
@@ -383,7 +379,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     }
 
     private Resolved resolve(FeatureService service) {
-        Definitions.Stored stored = definitions.load();
+        Definitions.Stored stored = applied.load();
         ResolvedCache cache = resolvedCache;
         if (cache == null || cache.stored() != stored || cache.services().size() > MAX_RESOLVED) {
             cache = new ResolvedCache(stored, new ConcurrentHashMap<>());
@@ -606,7 +602,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         if (!from.isBefore(to)) {
             throw new ValidationException("to", "be after from " + from, to);
         }
-        Definitions.Stored stored = definitions.load();
+        Definitions.Stored stored = applied.load();
         Map<String, Long> written = new LinkedHashMap<>();
         for (FeatureView view : stored.views.values()) {
             if (view.online() && view.source().path().isPresent()) {
@@ -619,7 +615,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     @Override
     public Map<String, Long> materializeIncremental(Instant to) {
         Checks.notNull("to", to);
-        Definitions.Stored stored = definitions.load();
+        Definitions.Stored stored = applied.load();
         Map<String, Long> written = new LinkedHashMap<>();
         for (FeatureView view : stored.views.values()) {
             if (view.online() && view.source().path().isPresent()) {
@@ -693,7 +689,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     public Map<String, Long> push(String pushSource, Table rows) {
         Name.check("push source", pushSource);
         Checks.notNull("rows", rows);
-        Definitions.Stored stored = definitions().load();
+        Definitions.Stored stored = applied.load();
         List<FeatureView> views = stored.views.values().stream()
                 .filter(v -> v.source().kind() == FeatureSource.Kind.PUSH && v.source().name().equals(pushSource)).toList();
         if (views.isEmpty()) {
@@ -794,7 +790,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     @Override
     public FeatureStatistics computeStatistics(String view, int version) {
         Name.check("feature view", view);
-        Definitions.Stored stored = definitions.load();
+        Definitions.Stored stored = applied.load();
         FeatureView found = stored.views.get(view + "@" + version);
         if (found == null) {
             throw new NotFoundException("feature view", view + "@" + version, "applied: " + stored.views.keySet());
@@ -882,12 +878,12 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 } else {
                     Optional<OnDemandFeatureView> odfv = definitions.onDemandViews().stream()
                             .filter(v -> v.name().equals(ref.view()) && v.version() == ref.version()).findFirst();
-                    Definitions.OnDemand applied = stored.onDemand.get(ref.view() + "@" + ref.version());
-                    if (odfv.isEmpty() && applied == null) {
+                    Definitions.OnDemand old = stored.onDemand.get(ref.view() + "@" + ref.version());
+                    if (odfv.isEmpty() && old == null) {
                         throw new ValidationException("feature service " + service.name() + " feature",
                                 "name a defined or applied view version", ref);
                     }
-                    List<Column> fields = odfv.isPresent() ? odfv.get().fields() : applied.fields();
+                    List<Column> fields = odfv.isPresent() ? odfv.get().fields() : old.fields();
                     field = fields.stream().filter(f -> f.name().equals(ref.feature())).findFirst();
                 }
                 if (field.isEmpty()) {

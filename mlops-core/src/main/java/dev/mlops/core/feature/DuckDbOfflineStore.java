@@ -358,11 +358,13 @@ public final class DuckDbOfflineStore implements OfflineStore {
         if (source.kind() == FeatureSource.Kind.PUSH) {
             reader = "read_csv('" + pushLog(source).toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true, all_varchar = true)";
         } else {
-            String path = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
-                    + " source", "be a CSV, Parquet or push source for offline reads", source.kind())).toString()
+            Path file = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
+                    + " source", "be a CSV, Parquet or push source for offline reads", source.kind()));
+            boolean parquet = source.kind() == FeatureSource.Kind.PARQUET;
+            String path = (Files.isDirectory(file) ? file.resolve(parquet ? "*.parquet" : "*.csv") : file).toString()
                     .replace("'", "''");
-            reader = source.kind() == FeatureSource.Kind.PARQUET ? "read_parquet('" + path + "')"
-                    : "read_csv('" + path + "', header = true, all_varchar = true)";
+            reader = parquet ? "read_parquet('" + path + "', union_by_name = true)"
+                    : "read_csv('" + path + "', header = true, union_by_name = true, all_varchar = true)";
         }
         boolean text = source.kind() != FeatureSource.Kind.PARQUET;
         StringBuilder columns = new StringBuilder();

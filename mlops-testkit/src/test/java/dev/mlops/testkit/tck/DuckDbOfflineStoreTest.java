@@ -50,6 +50,27 @@ class DuckDbOfflineStoreTest extends OfflineStoreTck {
     }
 
     @Test
+    void readsEveryFileOfADirectorySource() {
+        Column user = Column.of("user_id", ColumnType.STRING);
+        Schema schema = Schema.of(user, Column.of("avg_rating", ColumnType.DOUBLE), Column.of("event_ts", ColumnType.TIMESTAMP));
+        Path dir = scratch.resolve("runs");
+        ParquetFiles.write(Table.builder(schema).addRow("u1", 1.0, Instant.parse("2026-01-01T00:00:00Z")).build(),
+                dir.resolve("run-1.parquet"));
+        ParquetFiles.write(Table.builder(schema).addRow("u1", 2.0, Instant.parse("2026-01-01T12:00:00Z")).build(),
+                dir.resolve("run-2.parquet"));
+        FeatureView view = FeatureView.builder("user_stats").entities("user").field("avg_rating", ColumnType.DOUBLE)
+                .ttl(Duration.ofDays(1)).source(FeatureSource.parquet(dir, "event_ts")).build();
+        Table rows = Table.builder(Schema.of(user, Column.of("ts", ColumnType.TIMESTAMP)))
+                .addRow("u1", Instant.parse("2026-01-01T06:00:00Z"))
+                .addRow("u1", Instant.parse("2026-01-01T13:00:00Z")).build();
+
+        Table result = store.historical(rows, "ts", List.of(OfflineStore.ViewQuery.allFields(view, List.of(user))));
+
+        assertThat(result.value(0, 2)).isEqualTo(1.0);
+        assertThat(result.value(1, 2)).isEqualTo(2.0);
+    }
+
+    @Test
     void keepsEachAppendAsAFileUnderThePushSourcesDirectory() throws IOException {
         Table rows = Table.builder(Schema.of(Column.of("user_id", ColumnType.STRING),
                 Column.of("event_ts", ColumnType.TIMESTAMP))).addRow("u1", Instant.EPOCH).build();

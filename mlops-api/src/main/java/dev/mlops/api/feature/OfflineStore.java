@@ -99,6 +99,8 @@ public interface OfflineStore extends AutoCloseable {
 
     /**
      * Streams the latest row per key with event time in {@code [from, to)}, ordered by key, in chunks.
+     * Source rows without an event time or with a null join key cannot be served; they are left out
+     * and counted.
      *
      * @param view the view, with all its fields
      * @param from the earliest event time
@@ -106,8 +108,10 @@ public interface OfflineStore extends AutoCloseable {
      * @param skip rows already handed over by an interrupted run of the same window
      * @param chunk rows per chunk
      * @param consumer receives each chunk
+     * @return how many source rows were left out for a missing event time or join key
+     * @throws dev.mlops.api.ValidationException if skip is negative or chunk not positive
      */
-    void latest(ViewQuery view, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer);
+    long latest(ViewQuery view, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer);
 
     /**
      * Computes statistics of the fields of a view over its source.

@@ -259,7 +259,7 @@ public final class DuckDbOfflineStore implements OfflineStore {
     }
 
     @Override
-    public void latest(ViewQuery query, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer) {
+    public long latest(ViewQuery query, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer) {
         Checks.notNull("query", query);
         Checks.notNull("consumer", consumer);
         if (skip < 0 || chunk < 1) {
@@ -267,11 +267,13 @@ public final class DuckDbOfflineStore implements OfflineStore {
         }
         FeatureView view = query.view();
         if (noData(query)) {
-            return;
+            return 0;
         }
         StringBuilder keys = new StringBuilder();
+        StringBuilder known = new StringBuilder();
         for (Column key : query.joinKeys()) {
             keys.append(DuckTables.quote(key.name())).append(", ");
+            known.append(" AND ").append(DuckTables.quote(key.name())).append(" IS NOT NULL");
         }
         String order = keys.substring(0, keys.length() - 2);
         StringBuilder columns = new StringBuilder(keys);
@@ -279,6 +281,7 @@ public final class DuckDbOfflineStore implements OfflineStore {
             columns.append(DuckTables.quote(feature)).append(", ");
         }
         String sql = "SELECT " + columns + "epoch_us(mlops_ts) FROM (" + projection(query) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
+                + known
                 + " QUALIFY row_number() OVER (PARTITION BY " + order + " ORDER BY mlops_ts DESC, mlops_created DESC NULLS LAST) = 1"
                 + " ORDER BY " + order + " OFFSET " + skip;
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
@@ -300,10 +303,6 @@ public final class DuckDbOfflineStore implements OfflineStore {
                         for (int i = 0; i < types.size(); i++) {
                             Object v = DuckTables.value(rs, i + 1, types.get(i));
                             if (i < nKeys) {
-                                if (v == null) {
-                                    throw new ValidationException("feature row of " + view.versionedName() + " key "
-                                            + query.joinKeys().get(i).name(), "not be null", null);
-                                }
                                 keyValues.add(v);
                             } else {
                                 values.add(v);
@@ -324,8 +323,14 @@ public final class DuckDbOfflineStore implements OfflineStore {
                     }
                 }
             }
+            try (ResultSet rs = setup.executeQuery("SELECT count(*) FROM (" + projection(query) + ") WHERE mlops_ts IS NULL"
+                    + known.toString().replace(" AND ", " OR ").replace("IS NOT NULL", "IS NULL"))) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
-            throw new MlopsException("materialization query of " + view.versionedName() + " failed: " + e.getMessage(), e, true);
+            throw new MlopsException("materialization query of " + view.versionedName() + " failed: " + e.getMessage(), e,
+                    e.getMessage() == null || !e.getMessage().contains("Conversion Error") && !e.getMessage().contains("Invalid Input"));
         }
     }
 

@@ -646,7 +646,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         });
         Deque<Future<?>> inFlight = new ArrayDeque<>();
         try {
-            offline.latest(ViewQuery.allFields(view, stored.joinKeys(view)), from, to, skip, CHUNK, (rows, done) -> {
+            long refused = offline.latest(ViewQuery.allFields(view, stored.joinKeys(view)), from, to, skip, CHUNK, (rows, done) -> {
                 while (inFlight.size() >= 2) {
                     await(inFlight.removeFirst());
                 }
@@ -661,6 +661,10 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             });
             while (!inFlight.isEmpty()) {
                 await(inFlight.removeFirst());
+            }
+            if (refused > 0) {
+                LOG.warn("Materializing {}: {} source rows left out, each without an event time or a join key", name, refused);
+                meters.counter(MetricNames.FEATURE_MATERIALIZE_REFUSED, MetricNames.TAG_VIEW, name).increment(refused);
             }
         } finally {
             writer.shutdownNow();

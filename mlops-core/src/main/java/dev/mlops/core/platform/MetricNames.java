@@ -43,6 +43,8 @@ public final class MetricNames {
     public static final String FEATURE_PUSH_REJECTED = "mlops.feature.push.rejected";
     /** Counter: rows handed to the online store by materialization; tag {@link #TAG_VIEW}. */
     public static final String FEATURE_MATERIALIZED_ROWS = "mlops.feature.materialized.rows";
+    /** Counter: source rows materialization left out for a missing event time or join key; tag {@link #TAG_VIEW}. */
+    public static final String FEATURE_MATERIALIZE_REFUSED = "mlops.feature.materialize.refused";
 
     /** Tag: the name of the event bus. */
     public static final String TAG_BUS = "bus";

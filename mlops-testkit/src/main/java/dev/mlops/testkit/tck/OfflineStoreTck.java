@@ -313,6 +313,20 @@ public abstract class OfflineStoreTck {
     }
 
     @Test
+    void leavesOutAndCountsRowsWithoutAKeyOrAnEventTime() throws IOException {
+        Path file = csv("holes.csv", "user_id,avg_rating,event_ts",
+                "u1,1.0,2026-01-01T00:00:00Z",
+                ",2.0,2026-01-01T00:00:00Z",
+                "u2,3.0,");
+        FeatureView view = userStats(FeatureSource.csv(file, "event_ts"), Duration.ofDays(1));
+        List<OnlineRow> rows = new ArrayList<>();
+        long refused = store.latest(ViewQuery.allFields(view, USER), t("2026-01-01T00:00:00Z"), t("2026-01-03T00:00:00Z"),
+                0, 10, (chunk, done) -> rows.addAll(chunk));
+        assertThat(refused).isEqualTo(2);
+        assertThat(rows).containsExactly(new OnlineRow(List.of("u1"), t("2026-01-01T00:00:00Z"), List.of(1.0)));
+    }
+
+    @Test
     void skipsTheRowsAnInterruptedRunHandedOver() throws IOException {
         FeatureView view = latestFixture();
         assertThat(latest(view, 2, 1)).containsExactly(

@@ -54,7 +54,22 @@ public final class Table {
      * @return a builder
      */
     public static Builder builder(Schema schema) {
-        return new Builder(Checks.notNull("schema", schema));
+        return new Builder(Checks.notNull("schema", schema), 16);
+    }
+
+    /**
+     * Starts a table whose size is known, so that its columns are allocated once.
+     *
+     * <pre>{@code
+     * Table.Builder rows = Table.builder(schema, 1_000_000);
+     * }</pre>
+     *
+     * @param schema its columns
+     * @param expectedRows how many rows will be added (more may be)
+     * @return a builder
+     */
+    public static Builder builder(Schema schema, int expectedRows) {
+        return new Builder(Checks.notNull("schema", schema), Checks.inRange("expectedRows", expectedRows, 0, Integer.MAX_VALUE - 8));
     }
 
     /**
@@ -253,7 +268,7 @@ public final class Table {
      * @return a builder
      */
     public Builder toBuilder() {
-        Builder b = new Builder(schema);
+        Builder b = new Builder(schema, rows + 16);
         for (int r = 0; r < rows; r++) {
             b.addRow(row(r).toArray());
         }
@@ -321,11 +336,12 @@ public final class Table {
         private final Object[] data;
         private final BitSet[] nulls;
         private int rows;
-        private int capacity = 16;
+        private int capacity;
         private boolean built;
 
-        private Builder(Schema schema) {
+        private Builder(Schema schema, int capacity) {
             this.schema = schema;
+            this.capacity = Math.max(capacity, 1);
             this.data = new Object[schema.size()];
             this.nulls = new BitSet[schema.size()];
             for (int c = 0; c < schema.size(); c++) {

@@ -26,6 +26,16 @@ class TableTest {
     }
 
     @Test
+    void aSizedBuilderTakesMoreRowsThanExpectedAndRefusesANegativeSize() {
+        Schema ids = Schema.of(Column.of("id", ColumnType.LONG));
+        Table table = Table.builder(ids, 1).addRow(1L).addRow(2L).addRow(3L).build();
+        assertThat(table.rowCount()).isEqualTo(3);
+        assertThat(table.longAt(2, 0)).isEqualTo(3L);
+        assertThatThrownBy(() -> Table.builder(ids, -1)).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("expectedRows must be");
+    }
+
+    @Test
     void holdsTypedColumnsWithNulls() {
         Table t = sample();
         assertThat(t.rowCount()).isEqualTo(3);

@@ -195,9 +195,8 @@ public final class DuckDbOfflineStore implements OfflineStore {
             from.append("e.").append(DuckTables.quote(eventTimeColumn)).append(" >= ").append(alias).append(".mlops_ts");
         }
         select.setLength(select.length() - 2);
-        // No ORDER BY: each row goes back to its place by its row number, which is cheaper than sorting.
-        try (ResultSet rs = sql.executeQuery(select.insert("SELECT ".length(), "e." + ROW + ", ") + from.toString())) {
-            return DuckTables.readInOrder(rs, Schema.of(resultColumns), rowCount);
+        try (ResultSet rs = sql.executeQuery(select + from.toString() + " ORDER BY e." + ROW)) {
+            return DuckTables.read(rs, Schema.of(resultColumns), rowCount);
         }
     }
 

@@ -57,34 +57,18 @@ public final class DuckTables {
 
     /** Reads a result set into a table of a schema. */
     public static Table read(ResultSet rs, Schema schema) throws SQLException {
-        Table.Builder table = Table.builder(schema);
+        return read(rs, schema, 16);
+    }
+
+    /** Reads a result set of about {@code expectedRows} rows into a table of a schema. */
+    public static Table read(ResultSet rs, Schema schema, int expectedRows) throws SQLException {
+        Table.Builder table = Table.builder(schema, expectedRows);
         int n = schema.size();
         while (rs.next()) {
             Object[] row = new Object[n];
             for (int c = 0; c < n; c++) {
                 row[c] = value(rs, c + 1, schema.columns().get(c).type());
             }
-            table.addRow(row);
-        }
-        return table.build();
-    }
-
-    /**
-     * Reads a result set whose first column is a row number in {@code [0, rowCount)} into a table of
-     * a schema (the remaining columns), each row at its number.
-     */
-    public static Table readInOrder(ResultSet rs, Schema schema, int rowCount) throws SQLException {
-        Object[][] rows = new Object[rowCount][];
-        int n = schema.size();
-        while (rs.next()) {
-            Object[] row = new Object[n];
-            for (int c = 0; c < n; c++) {
-                row[c] = value(rs, c + 2, schema.columns().get(c).type());
-            }
-            rows[(int) rs.getLong(1)] = row;
-        }
-        Table.Builder table = Table.builder(schema);
-        for (Object[] row : rows) {
             table.addRow(row);
         }
         return table.build();

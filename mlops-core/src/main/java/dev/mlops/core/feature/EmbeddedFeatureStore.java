@@ -95,6 +95,8 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private volatile @Nullable OnlineStore online;
     private final boolean ownsOnline;
     private volatile @Nullable ResolvedCache resolvedCache;
+    /** The plan of the service read last, found by identity: the common case of one service per endpoint. */
+    private volatile @Nullable Resolved lastResolved;
     /** Resolved services kept per generation before the cache starts over. */
     private static final int MAX_RESOLVED = 1_000;
 
@@ -236,6 +238,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         });
         repo.onDemandViews().forEach(v -> transformations.put(v.versionedName(), v));
         resolvedCache = null;
+        lastResolved = null;
         for (Change change : plan.changes()) {
             if (!change.kind().equals("entity") && !change.kind().equals("feature service") && change.action() != Action.REMOVED) {
                 publish(Event.builder(EventTypes.FEATURE_VIEW_APPLIED).source("/features").subject(change.name())
@@ -298,6 +301,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
      */
     private final class Resolved {
         final Definitions.Stored stored;
+        final FeatureService service;
         final Map<String, ViewQuery> queries = new LinkedHashMap<>();
         final Map<String, OnDemandFeatureView> onDemand = new LinkedHashMap<>();
         final List<ViewQuery> queryList;
@@ -312,6 +316,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
 
         Resolved(Definitions.Stored stored, FeatureService service) {
             this.stored = stored;
+            this.service = service;
             Map<String, List<String>> features = new LinkedHashMap<>();
             for (FeatureRef ref : service.features()) {
                 String versioned = ref.view() + "@" + ref.version();
@@ -385,11 +390,16 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             cache = new ResolvedCache(stored, new ConcurrentHashMap<>());
             resolvedCache = cache;
         }
+        Resolved last = lastResolved;
+        if (last != null && last.service == service && last.stored == stored) {
+            return last;
+        }
         Resolved resolved = cache.services().get(service);
         if (resolved == null) {
             resolved = new Resolved(stored, service);
             cache.services().put(service, resolved);
         }
+        lastResolved = resolved;
         return resolved;
     }
 

@@ -1,6 +1,7 @@
 package dev.mlops.api.feature;
 
 import dev.mlops.api.Checks;
+import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
 import dev.mlops.api.data.Table;
@@ -67,7 +68,7 @@ public interface OfflineStore extends AutoCloseable {
          * Takes one chunk.
          *
          * @param rows the rows, in key order
-         * @param done the rows handed over so far, this chunk included
+         * @param done the rows handed over so far by this call, this chunk included
          */
         void accept(List<OnlineRow> rows, long done);
     }
@@ -100,18 +101,21 @@ public interface OfflineStore extends AutoCloseable {
     /**
      * Streams the latest row per key with event time in {@code [from, to)}, ordered by key, in chunks.
      * Source rows without an event time or with a null join key cannot be served; they are left out
-     * and counted.
+     * and counted. A run that was interrupted resumes after the last key it handed over, so rows
+     * added to the source in between are neither skipped nor handed over twice.
      *
      * @param view the view, with all its fields
      * @param from the earliest event time
      * @param to the first event time excluded
-     * @param skip rows already handed over by an interrupted run of the same window
+     * @param afterKey the join-key values of the last row an interrupted run handed over, or
+     *     {@code null} to start at the first key
      * @param chunk rows per chunk
      * @param consumer receives each chunk
      * @return how many source rows were left out for a missing event time or join key
-     * @throws dev.mlops.api.ValidationException if skip is negative or chunk not positive
+     * @throws dev.mlops.api.ValidationException if chunk is not positive or afterKey has another
+     *     number of values than the view has join keys
      */
-    long latest(ViewQuery view, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer);
+    long latest(ViewQuery view, Instant from, Instant to, @Nullable List<Object> afterKey, int chunk, ChunkConsumer consumer);
 
     /**
      * Computes statistics of the fields of a view over its source.

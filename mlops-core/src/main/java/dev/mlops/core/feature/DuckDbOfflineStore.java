@@ -3,6 +3,7 @@ package dev.mlops.core.feature;
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Name;
+import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Column;
 import dev.mlops.api.data.ColumnType;
@@ -258,11 +259,15 @@ public final class DuckDbOfflineStore implements OfflineStore {
     }
 
     @Override
-    public long latest(ViewQuery query, Instant from, Instant to, long skip, int chunk, ChunkConsumer consumer) {
+    public long latest(ViewQuery query, Instant from, Instant to, @Nullable List<Object> afterKey, int chunk,
+            ChunkConsumer consumer) {
         Checks.notNull("query", query);
         Checks.notNull("consumer", consumer);
-        if (skip < 0 || chunk < 1) {
-            throw new ValidationException("skip and chunk", "be ≥ 0 and ≥ 1", skip + " and " + chunk);
+        if (chunk < 1) {
+            throw new ValidationException("chunk", "be at least 1", chunk);
+        }
+        if (afterKey != null && afterKey.size() != query.joinKeys().size()) {
+            throw new ValidationException("afterKey", "hold one value per join key " + query.joinKeys(), afterKey);
         }
         FeatureView view = query.view();
         if (noData(query)) {
@@ -279,19 +284,24 @@ public final class DuckDbOfflineStore implements OfflineStore {
         for (String feature : query.features()) {
             columns.append(DuckTables.quote(feature)).append(", ");
         }
+        String after = afterKey == null ? "" : " AND (" + order + ") > (" + "?, ".repeat(afterKey.size() - 1) + "?)";
         String sql = "SELECT " + columns + "epoch_us(mlops_ts) FROM (" + projection(query) + ") WHERE mlops_ts >= ? AND mlops_ts < ?"
-                + known
+                + known + after
                 + " QUALIFY row_number() OVER (PARTITION BY " + order + " ORDER BY mlops_ts DESC, mlops_created DESC NULLS LAST) = 1"
-                + " ORDER BY " + order + " OFFSET " + skip;
+                + " ORDER BY " + order;
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement setup = db.createStatement()) {
             setup.execute("SET TimeZone = 'UTC'");
             try (PreparedStatement ps = db.prepareStatement(sql)) {
                 ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
                 ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+                for (int i = 0; afterKey != null && i < afterKey.size(); i++) {
+                    Object v = afterKey.get(i);
+                    ps.setObject(3 + i, v instanceof Instant ? LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC) : v);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     List<OnlineRow> rows = new ArrayList<>(chunk);
-                    long done = skip;
+                    long done = 0;
                     int nKeys = query.joinKeys().size();
                     List<ColumnType> types = new ArrayList<>();
                     query.joinKeys().forEach(k -> types.add(k.type()));

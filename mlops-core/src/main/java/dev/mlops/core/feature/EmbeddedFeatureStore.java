@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,7 +102,8 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private static final int MAX_RESOLVED = 1_000;
 
     /** The JSON shape of a materialization checkpoint. */
-    record Checkpoint(@Nullable String from, @Nullable String to, long done, @Nullable String end) {
+    record Checkpoint(@Nullable String from, @Nullable String to, long done, @Nullable List<String> after,
+            @Nullable String end) {
     }
 
     /**
@@ -639,10 +641,14 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
 
     private long materialize(Definitions.Stored stored, FeatureView view, Instant from, Instant to) {
         Checkpoint previous = checkpoint(view);
-        long skip = previous != null && from.toString().equals(previous.from()) && to.toString().equals(previous.to())
-                ? previous.done() : 0;
-        if (skip > 0) {
-            LOG.info("Materializing {} [{}, {}) resumes after {} rows", view.versionedName(), from, to, skip);
+        List<Column> keys = stored.joinKeys(view);
+        boolean resume = previous != null && previous.after() != null && from.toString().equals(previous.from())
+                && to.toString().equals(previous.to());
+        List<Object> after = resume ? parseKey(keys, previous.after()) : null;
+        long before = resume ? previous.done() : 0;
+        if (resume) {
+            LOG.info("Materializing {} [{}, {}) resumes after key {} ({} rows loaded before)", view.versionedName(), from, to,
+                    after, before);
         }
         String priorEnd = previous == null ? null : previous.end();
         AtomicLong written = new AtomicLong();
@@ -656,13 +662,15 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         });
         Deque<Future<?>> inFlight = new ArrayDeque<>();
         try {
-            long refused = offline.latest(ViewQuery.allFields(view, stored.joinKeys(view)), from, to, skip, CHUNK, (rows, done) -> {
+            long refused = offline.latest(ViewQuery.allFields(view, keys), from, to, after, CHUNK, (rows, inCall) -> {
+                long done = before + inCall;
                 while (inFlight.size() >= 2) {
                     await(inFlight.removeFirst());
                 }
                 inFlight.add(writer.submit(() -> {
                     written.addAndGet(store.write(name, rows));
-                    saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, priorEnd));
+                    List<String> last = rows.get(rows.size() - 1).keys().stream().map(String::valueOf).toList();
+                    saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, last, priorEnd));
                     meters.counter(MetricNames.FEATURE_MATERIALIZED_ROWS, MetricNames.TAG_VIEW, name).increment(rows.size());
                     if (done / PROGRESS_EVERY != (done - rows.size()) / PROGRESS_EVERY) {
                         LOG.info("Materializing {}: {} rows loaded", name, done);
@@ -680,11 +688,40 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             writer.shutdownNow();
         }
         String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
-        saveCheckpoint(view, new Checkpoint(null, null, 0, end));
+        saveCheckpoint(view, new Checkpoint(null, null, 0, null, end));
         LOG.info("Materialized {} [{}, {}): {} rows written", name, from, to, written.get());
         publish(Event.builder(EventTypes.FEATURE_MATERIALIZED).source("/features").subject(name)
                 .time(clock.instant()).data("rows", written.get()).data("from", from.toString()).data("to", to.toString()));
         return written.get();
+    }
+
+    /** The key values a checkpoint wrote as text, typed again. */
+    private static List<Object> parseKey(List<Column> keys, List<String> text) {
+        if (text.size() != keys.size()) {
+            throw new MlopsException("a materialization checkpoint holds " + text + " for the join keys " + keys
+                    + "; delete it to start the window again");
+        }
+        List<Object> values = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            String v = text.get(i);
+            switch (keys.get(i).type()) {
+                case LONG:
+                    values.add(Long.parseLong(v));
+                    break;
+                case BOOLEAN:
+                    values.add(Boolean.parseBoolean(v));
+                    break;
+                case TIMESTAMP:
+                    values.add(Instant.parse(v));
+                    break;
+                case DATE:
+                    values.add(LocalDate.parse(v));
+                    break;
+                default:
+                    values.add(v);
+            }
+        }
+        return values;
     }
 
     private static void await(Future<?> write) {

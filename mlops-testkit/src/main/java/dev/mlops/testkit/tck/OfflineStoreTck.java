@@ -293,9 +293,9 @@ public abstract class OfflineStoreTck {
                 .field("genre", ColumnType.STRING).ttl(Duration.ofDays(1)).source(FeatureSource.csv(file, "event_ts")).build();
     }
 
-    private List<String> latest(FeatureView view, long skip, int chunk) {
+    private List<String> latest(FeatureView view, List<Object> afterKey, int chunk) {
         List<String> calls = new ArrayList<>();
-        store.latest(ViewQuery.allFields(view, USER), t("2026-01-01T00:00:00Z"), t("2026-01-03T00:00:00Z"), skip, chunk,
+        store.latest(ViewQuery.allFields(view, USER), t("2026-01-01T00:00:00Z"), t("2026-01-03T00:00:00Z"), afterKey, chunk,
                 (rows, done) -> calls.add(rows + " done=" + done));
         return calls;
     }
@@ -303,13 +303,13 @@ public abstract class OfflineStoreTck {
     @Test
     void streamsTheLatestRowPerKeyOfAWindowInKeyOrderInChunks() throws IOException {
         FeatureView view = latestFixture();
-        assertThat(latest(view, 0, 3)).containsExactly(
+        assertThat(latest(view, null, 3)).containsExactly(
                 LATEST.subList(0, 3) + " done=3",
                 LATEST.subList(3, 4) + " done=4");
-        assertThat(latest(view, 0, 2)).containsExactly(
+        assertThat(latest(view, null, 2)).containsExactly(
                 LATEST.subList(0, 2) + " done=2",
                 LATEST.subList(2, 4) + " done=4");
-        assertThat(latest(view, 0, 100)).containsExactly(LATEST + " done=4");
+        assertThat(latest(view, null, 100)).containsExactly(LATEST + " done=4");
     }
 
     @Test
@@ -321,25 +321,28 @@ public abstract class OfflineStoreTck {
         FeatureView view = userStats(FeatureSource.csv(file, "event_ts"), Duration.ofDays(1));
         List<OnlineRow> rows = new ArrayList<>();
         long refused = store.latest(ViewQuery.allFields(view, USER), t("2026-01-01T00:00:00Z"), t("2026-01-03T00:00:00Z"),
-                0, 10, (chunk, done) -> rows.addAll(chunk));
+                null, 10, (chunk, done) -> rows.addAll(chunk));
         assertThat(refused).isEqualTo(2);
         assertThat(rows).containsExactly(new OnlineRow(List.of("u1"), t("2026-01-01T00:00:00Z"), List.of(1.0)));
     }
 
     @Test
-    void skipsTheRowsAnInterruptedRunHandedOver() throws IOException {
+    void resumesAfterTheLastKeyAnInterruptedRunHandedOver() throws IOException {
         FeatureView view = latestFixture();
-        assertThat(latest(view, 2, 1)).containsExactly(
-                LATEST.subList(2, 3) + " done=3",
-                LATEST.subList(3, 4) + " done=4");
-        assertThat(latest(view, 4, 10)).isEmpty();
+        assertThat(latest(view, List.of("u2"), 1)).containsExactly(
+                LATEST.subList(2, 3) + " done=1",
+                LATEST.subList(3, 4) + " done=2");
+        // the resume point need not be a key of the source: the keys after it are handed over
+        assertThat(latest(view, List.of("u20"), 10)).containsExactly(LATEST.subList(2, 4) + " done=2");
+        assertThat(latest(view, List.of("u5"), 10)).isEmpty();
+        assertThatThrownBy(() -> latest(view, List.of("u1", "extra"), 10)).isInstanceOf(ValidationException.class);
     }
 
     @Test
     void handsOverNothingForAnEmptyWindow() throws IOException {
         FeatureView view = latestFixture();
         List<String> calls = new ArrayList<>();
-        store.latest(ViewQuery.allFields(view, USER), t("2026-02-01T00:00:00Z"), t("2026-03-01T00:00:00Z"), 0, 10,
+        store.latest(ViewQuery.allFields(view, USER), t("2026-02-01T00:00:00Z"), t("2026-03-01T00:00:00Z"), null, 10,
                 (rows, done) -> calls.add(rows + " done=" + done));
         assertThat(calls).isEmpty();
     }

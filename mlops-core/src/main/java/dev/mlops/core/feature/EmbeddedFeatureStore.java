@@ -40,24 +40,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,12 +67,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFeatureStore.class);
-    private static final String ON_DEMAND = "on-demand view";
     /** The event-time column of entity rows made for retrieval without entity rows. */
     public static final String EVENT_TIMESTAMP = "event_timestamp";
-    /** Rows loaded into the online store per write. */
-    static final int CHUNK = 10_000;
-    private static final long PROGRESS_EVERY = 100_000;
 
     private final Path root;
     private final JsonCodec json;
@@ -90,6 +77,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private final MeterRegistry meters;
     private final StateFiles files = new StateFiles();
     private final Definitions applied;
+    private final Materializer materializer;
     private final OfflineStore offline;
     private final boolean ownsOffline;
     private final Map<String, OnDemandFeatureView> transformations = new ConcurrentHashMap<>();
@@ -100,11 +88,6 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private volatile @Nullable Resolved lastResolved;
     /** Resolved services kept per generation before the cache starts over. */
     private static final int MAX_RESOLVED = 1_000;
-
-    /** The JSON shape of a materialization checkpoint. */
-    record Checkpoint(@Nullable String from, @Nullable String to, long done, @Nullable List<String> after,
-            @Nullable String end) {
-    }
 
     /**
      * Creates the store.
@@ -129,96 +112,14 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         this.ownsOnline = online == null;
         this.ownsOffline = offline == null;
         this.offline = offline != null ? offline : new DuckDbOfflineStore(this.root.resolve("push"));
+        this.materializer = new Materializer(this.root.resolve("materialization"), json, clock, meters, this.offline,
+                this::online, this::publish);
     }
 
     @Override
     public FeaturePlan plan(FeatureDefinitions definitions) {
         Checks.notNull("definitions", definitions);
-        Definitions.Stored stored = applied.load();
-        check(definitions, stored);
-        List<Change> changes = new ArrayList<>();
-        for (Entity entity : definitions.entities()) {
-            Entity old = stored.entities.get(entity.name());
-            if (old == null) {
-                changes.add(new Change("entity", entity.name(), Action.ADDED, false, List.of()));
-            } else if (!old.equals(entity)) {
-                List<String> details = new ArrayList<>();
-                boolean breaking = !old.joinKeys().equals(entity.joinKeys());
-                diff(details, "join keys", old.joinKeys(), entity.joinKeys());
-                diff(details, "description", old.description(), entity.description());
-                changes.add(new Change("entity", entity.name(), Action.CHANGED, breaking, details));
-            }
-        }
-        for (String name : stored.entities.keySet()) {
-            if (definitions.entities().stream().noneMatch(e -> e.name().equals(name))) {
-                boolean used = definitions.views().stream().anyMatch(v -> v.entities().contains(name));
-                changes.add(new Change("entity", name, Action.REMOVED, used, used
-                        ? List.of("still used by a defined view") : List.of()));
-            }
-        }
-        for (FeatureView view : definitions.views()) {
-            FeatureView old = stored.views.get(view.versionedName());
-            if (old == null) {
-                changes.add(new Change("feature view", view.versionedName(), Action.ADDED, false, List.of()));
-            } else if (!old.equals(view)) {
-                changes.add(viewChange(old, view));
-            }
-        }
-        for (FeatureView old : stored.views.values()) {
-            if (definitions.views().stream().noneMatch(v -> v.name().equals(old.name()))) {
-                boolean pinned = definitions.services().stream()
-                        .anyMatch(s -> s.features().stream().anyMatch(f -> f.view().equals(old.name()) && f.version() == old.version()));
-                changes.add(new Change("feature view", old.versionedName(), Action.REMOVED, pinned,
-                        pinned ? List.of("still pinned by a defined service") : List.of()));
-            }
-        }
-        for (OnDemandFeatureView view : definitions.onDemandViews()) {
-            Definitions.OnDemand old = stored.onDemand.get(view.versionedName());
-            Definitions.OnDemand now = Definitions.OnDemand.of(view);
-            if (old == null) {
-                changes.add(new Change(ON_DEMAND, view.versionedName(), Action.ADDED, false, List.of()));
-            } else if (!old.equals(now)) {
-                List<String> details = new ArrayList<>();
-                diff(details, "request", old.request(), now.request());
-                diff(details, "inputs", old.inputs(), now.inputs());
-                diff(details, "fields", old.fields(), now.fields());
-                boolean breaking = !details.isEmpty();
-                diff(details, "description", old.description(), now.description());
-                changes.add(new Change(ON_DEMAND, view.versionedName(), Action.CHANGED, breaking, details));
-            }
-        }
-        for (Definitions.OnDemand old : stored.onDemand.values()) {
-            if (definitions.onDemandViews().stream().noneMatch(v -> v.name().equals(old.name()))) {
-                boolean pinned = definitions.services().stream()
-                        .anyMatch(s -> s.features().stream().anyMatch(f -> f.view().equals(old.name()) && f.version() == old.version()));
-                changes.add(new Change(ON_DEMAND, old.versionedName(), Action.REMOVED, pinned,
-                        pinned ? List.of("still pinned by a defined service") : List.of()));
-            }
-        }
-        for (FeatureService service : definitions.services()) {
-            FeatureService old = stored.services.get(service.name());
-            if (old == null) {
-                changes.add(new Change("feature service", service.name(), Action.ADDED, false, List.of()));
-            } else if (!old.equals(service)) {
-                List<String> details = new ArrayList<>();
-                List<FeatureRef> removed = old.features().stream().filter(f -> !service.features().contains(f)).toList();
-                List<FeatureRef> added = service.features().stream().filter(f -> !old.features().contains(f)).toList();
-                if (!removed.isEmpty()) {
-                    details.add("removes " + removed);
-                }
-                if (!added.isEmpty()) {
-                    details.add("adds " + added);
-                }
-                diff(details, "description", old.description(), service.description());
-                changes.add(new Change("feature service", service.name(), Action.CHANGED, !removed.isEmpty(), details));
-            }
-        }
-        for (String name : stored.services.keySet()) {
-            if (definitions.services().stream().noneMatch(s -> s.name().equals(name))) {
-                changes.add(new Change("feature service", name, Action.REMOVED, false, List.of()));
-            }
-        }
-        return new FeaturePlan(changes);
+        return Planner.plan(definitions, applied.load());
     }
 
     @Override
@@ -231,7 +132,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                         + " version:\n" + planned);
             }
             for (Change change : planned.changes()) {
-                applied.write(change.kind(), change.name(), change.action() == Action.REMOVED ? null : definition(change, repo));
+                applied.write(change.kind(), change.name(), change.action() == Action.REMOVED ? null : Planner.definition(change, repo));
             }
             if (!planned.changes().isEmpty()) {
                 applied.changed();
@@ -248,20 +149,6 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             }
         }
         return plan;
-    }
-
-    private static Object definition(Change change, FeatureDefinitions repo) {
-        switch (change.kind()) {
-            case "entity":
-                return repo.entities().stream().filter(e -> e.name().equals(change.name())).findFirst().orElseThrow();
-            case "feature view":
-                return repo.views().stream().filter(v -> v.versionedName().equals(change.name())).findFirst().orElseThrow();
-            case ON_DEMAND:
-                return repo.onDemandViews().stream().filter(v -> v.versionedName().equals(change.name()))
-                        .map(Definitions.OnDemand::of).findFirst().orElseThrow();
-            default:
-                return repo.services().stream().filter(s -> s.name().equals(change.name())).findFirst().orElseThrow();
-        }
     }
 
     private void publish(Event.Builder event) {
@@ -618,7 +505,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         Map<String, Long> written = new LinkedHashMap<>();
         for (FeatureView view : stored.views.values()) {
             if (view.online() && view.source().path().isPresent()) {
-                written.put(view.versionedName(), materialize(stored, view, from, to));
+                written.put(view.versionedName(), materializer.run(stored, view, from, to));
             }
         }
         return written;
@@ -631,109 +518,12 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         Map<String, Long> written = new LinkedHashMap<>();
         for (FeatureView view : stored.views.values()) {
             if (view.online() && view.source().path().isPresent()) {
-                Checkpoint last = checkpoint(view);
+                Materializer.Checkpoint last = materializer.checkpoint(view);
                 Instant from = last != null && last.end() != null ? Instant.parse(last.end()) : Instant.EPOCH;
-                written.put(view.versionedName(), from.isBefore(to) ? materialize(stored, view, from, to) : 0L);
+                written.put(view.versionedName(), from.isBefore(to) ? materializer.run(stored, view, from, to) : 0L);
             }
         }
         return written;
-    }
-
-    private long materialize(Definitions.Stored stored, FeatureView view, Instant from, Instant to) {
-        Checkpoint previous = checkpoint(view);
-        List<Column> keys = stored.joinKeys(view);
-        boolean resume = previous != null && previous.after() != null && from.toString().equals(previous.from())
-                && to.toString().equals(previous.to());
-        List<Object> after = resume ? parseKey(keys, previous.after()) : null;
-        long before = resume ? previous.done() : 0;
-        if (resume) {
-            LOG.info("Materializing {} [{}, {}) resumes after key {} ({} rows loaded before)", view.versionedName(), from, to,
-                    after, before);
-        }
-        String priorEnd = previous == null ? null : previous.end();
-        AtomicLong written = new AtomicLong();
-        OnlineStore store = online();
-        String name = view.versionedName();
-        // The query fills the next chunk while a writer thread loads the last one, in order, checkpointing each.
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "mlops-materialize-" + name);
-            t.setDaemon(true);
-            return t;
-        });
-        Deque<Future<?>> inFlight = new ArrayDeque<>();
-        try {
-            long refused = offline.latest(ViewQuery.allFields(view, keys), from, to, after, CHUNK, (rows, inCall) -> {
-                long done = before + inCall;
-                while (inFlight.size() >= 2) {
-                    await(inFlight.removeFirst());
-                }
-                inFlight.add(writer.submit(() -> {
-                    written.addAndGet(store.write(name, rows));
-                    List<String> last = rows.get(rows.size() - 1).keys().stream().map(String::valueOf).toList();
-                    saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, last, priorEnd));
-                    meters.counter(MetricNames.FEATURE_MATERIALIZED_ROWS, MetricNames.TAG_VIEW, name).increment(rows.size());
-                    if (done / PROGRESS_EVERY != (done - rows.size()) / PROGRESS_EVERY) {
-                        LOG.info("Materializing {}: {} rows loaded", name, done);
-                    }
-                }));
-            });
-            while (!inFlight.isEmpty()) {
-                await(inFlight.removeFirst());
-            }
-            if (refused > 0) {
-                LOG.warn("Materializing {}: {} source rows left out, each without an event time or a join key", name, refused);
-                meters.counter(MetricNames.FEATURE_MATERIALIZE_REFUSED, MetricNames.TAG_VIEW, name).increment(refused);
-            }
-        } finally {
-            writer.shutdownNow();
-        }
-        String end = priorEnd == null || Instant.parse(priorEnd).isBefore(to) ? to.toString() : priorEnd;
-        saveCheckpoint(view, new Checkpoint(null, null, 0, null, end));
-        LOG.info("Materialized {} [{}, {}): {} rows written", name, from, to, written.get());
-        publish(Event.builder(EventTypes.FEATURE_MATERIALIZED).source("/features").subject(name)
-                .time(clock.instant()).data("rows", written.get()).data("from", from.toString()).data("to", to.toString()));
-        return written.get();
-    }
-
-    /** The key values a checkpoint wrote as text, typed again. */
-    private static List<Object> parseKey(List<Column> keys, List<String> text) {
-        if (text.size() != keys.size()) {
-            throw new MlopsException("a materialization checkpoint holds " + text + " for the join keys " + keys
-                    + "; delete it to start the window again");
-        }
-        List<Object> values = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            String v = text.get(i);
-            switch (keys.get(i).type()) {
-                case LONG:
-                    values.add(Long.parseLong(v));
-                    break;
-                case BOOLEAN:
-                    values.add(Boolean.parseBoolean(v));
-                    break;
-                case TIMESTAMP:
-                    values.add(Instant.parse(v));
-                    break;
-                case DATE:
-                    values.add(LocalDate.parse(v));
-                    break;
-                default:
-                    values.add(v);
-            }
-        }
-        return values;
-    }
-
-    private static void await(Future<?> write) {
-        try {
-            write.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-                    : new MlopsException("materialization failed: " + e.getCause(), e.getCause(), false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MlopsException("materialization interrupted", e, true);
-        }
     }
 
     @Override
@@ -813,19 +603,6 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         }
     }
 
-    private @Nullable Checkpoint checkpoint(FeatureView view) {
-        byte[] bytes = StateFiles.readIfExists(checkpointFile(view));
-        return bytes == null ? null : json.read(bytes, Checkpoint.class);
-    }
-
-    private void saveCheckpoint(FeatureView view, Checkpoint checkpoint) {
-        StateFiles.replace(checkpointFile(view), json.write(checkpoint));
-    }
-
-    private Path checkpointFile(FeatureView view) {
-        return root.resolve("materialization").resolve(view.name()).resolve(view.version() + ".json");
-    }
-
     /** Closes the stores this store opened itself. */
     @Override
     public synchronized void close() {
@@ -862,91 +639,4 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         return root.resolve("statistics").resolve(view).resolve(version + ".json");
     }
 
-    private static Change viewChange(FeatureView old, FeatureView view) {
-        List<String> details = new ArrayList<>();
-        boolean breaking = false;
-        for (Column field : old.fields()) {
-            Optional<Column> now = view.field(field.name());
-            if (now.isEmpty()) {
-                details.add("removes field " + field.name());
-                breaking = true;
-            } else if (now.get().type() != field.type()) {
-                details.add("field " + field.name() + " " + field.type() + " -> " + now.get().type());
-                breaking = true;
-            }
-        }
-        view.fields().stream().filter(f -> old.field(f.name()).isEmpty()).forEach(f -> details.add("adds field " + f.name()));
-        if (!old.entities().equals(view.entities())) {
-            details.add("entities " + old.entities() + " -> " + view.entities());
-            breaking = true;
-        }
-        if (!old.source().timestampColumn().equals(view.source().timestampColumn())) {
-            details.add("event-time column " + old.source().timestampColumn() + " -> " + view.source().timestampColumn());
-            breaking = true;
-        }
-        diff(details, "ttl", old.ttl(), view.ttl());
-        diff(details, "source", old.source().location(), view.source().location());
-        diff(details, "online", old.online(), view.online());
-        diff(details, "owner", old.owner(), view.owner());
-        diff(details, "description", old.description(), view.description());
-        diff(details, "tags", old.tags(), view.tags());
-        return new Change("feature view", view.versionedName(), Action.CHANGED, breaking, details);
-    }
-
-    private static void diff(List<String> details, String what, Object before, Object after) {
-        if (!Objects.equals(before, after)) {
-            details.add(what + " " + before + " -> " + after);
-        }
-    }
-
-    private static void check(FeatureDefinitions definitions, Definitions.Stored stored) {
-        for (FeatureView view : definitions.views()) {
-            for (String entity : view.entities()) {
-                if (definitions.entities().stream().noneMatch(e -> e.name().equals(entity))) {
-                    throw new ValidationException("feature view " + view.versionedName() + " entity",
-                            "name an entity defined with it", entity);
-                }
-            }
-        }
-        for (OnDemandFeatureView odfv : definitions.onDemandViews()) {
-            if (stored.views.values().stream().anyMatch(v -> v.name().equals(odfv.name()))) {
-                throw new ValidationException("on-demand view", "not share its name with an applied feature view", odfv.name());
-            }
-            for (FeatureRef input : odfv.inputs()) {
-                FeatureView view = findView(definitions, stored, input);
-                if (view == null || view.field(input.feature()).isEmpty()) {
-                    throw new ValidationException("on-demand view " + odfv.versionedName() + " input",
-                            "name a field of a defined or applied feature view version", input);
-                }
-            }
-        }
-        for (FeatureService service : definitions.services()) {
-            for (FeatureRef ref : service.features()) {
-                FeatureView view = findView(definitions, stored, ref);
-                Optional<Column> field;
-                if (view != null) {
-                    field = view.field(ref.feature());
-                } else {
-                    Optional<OnDemandFeatureView> odfv = definitions.onDemandViews().stream()
-                            .filter(v -> v.name().equals(ref.view()) && v.version() == ref.version()).findFirst();
-                    Definitions.OnDemand old = stored.onDemand.get(ref.view() + "@" + ref.version());
-                    if (odfv.isEmpty() && old == null) {
-                        throw new ValidationException("feature service " + service.name() + " feature",
-                                "name a defined or applied view version", ref);
-                    }
-                    List<Column> fields = odfv.isPresent() ? odfv.get().fields() : old.fields();
-                    field = fields.stream().filter(f -> f.name().equals(ref.feature())).findFirst();
-                }
-                if (field.isEmpty()) {
-                    throw new ValidationException("feature service " + service.name() + " feature",
-                            "name a field of " + ref.view() + "@" + ref.version(), ref);
-                }
-            }
-        }
-    }
-
-    private static @Nullable FeatureView findView(FeatureDefinitions definitions, Definitions.Stored stored, FeatureRef ref) {
-        return definitions.views().stream().filter(v -> v.name().equals(ref.view()) && v.version() == ref.version())
-                .findFirst().orElse(stored.views.get(ref.view() + "@" + ref.version()));
-    }
 }

@@ -68,7 +68,7 @@ class MaterializationCrashTest {
 
         try (MlopsPlatform mlops = MlopsPlatform.builder().home(home).clock(Clock.fixed(T1, ZoneOffset.UTC)).build()) {
             Map<String, Long> written = mlops.features().materialize(T0, T1);
-            assertThat(written).containsEntry("clicks@1", (long) KEYS - HANG_AT_WRITE * EmbeddedFeatureStore.CHUNK);
+            assertThat(written).containsEntry("clicks@1", (long) KEYS - HANG_AT_WRITE * Materializer.CHUNK);
 
             List<Map<String, Object>> keys = new ArrayList<>();
             for (long k = 0; k < KEYS; k++) {

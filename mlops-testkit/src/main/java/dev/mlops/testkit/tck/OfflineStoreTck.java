@@ -437,7 +437,7 @@ public abstract class OfflineStoreTck {
         assertThat(result.row(1)).containsExactly("u2", t("2026-01-02T12:00:00Z"), 1L, null);
         assertThat(store.entityRows(List.of(query), Instant.EPOCH, t("2030-01-01T00:00:00Z"), "at").rowCount()).isZero();
         List<List<OnlineRow>> chunks = new ArrayList<>();
-        store.latest(query, Instant.EPOCH, t("2030-01-01T00:00:00Z"), 0, 10, (chunk, done) -> chunks.add(chunk));
+        store.latest(query, Instant.EPOCH, t("2030-01-01T00:00:00Z"), null, 10, (chunk, done) -> chunks.add(chunk));
         assertThat(chunks).isEmpty();
         assertThat(store.statistics(query, t("2026-02-01T00:00:00Z")).rows()).isZero();
     }
@@ -449,7 +449,7 @@ public abstract class OfflineStoreTck {
         store.append("ratings_push", pushed("u1", 4.5, "2026-01-01T06:00:00Z"));
         store.append("ratings_push", pushed("u1", 3.5, "2026-01-01T09:00:00Z"));
         List<OnlineRow> rows = new ArrayList<>();
-        store.latest(ViewQuery.allFields(view, USER), t("2026-01-01T00:00:00Z"), t("2026-01-02T00:00:00Z"), 0, 10,
+        store.latest(ViewQuery.allFields(view, USER), t("2026-01-01T00:00:00Z"), t("2026-01-02T00:00:00Z"), null, 10,
                 (chunk, done) -> rows.addAll(chunk));
         assertThat(rows).containsExactly(
                 new OnlineRow(List.of("u1"), t("2026-01-01T09:00:00Z"), List.of(3.5)),

@@ -1,0 +1,257 @@
+package dev.mlops.core.training;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import dev.mlops.api.Checks;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.data.Table;
+import dev.mlops.api.model.ModelRegistry;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.Signature;
+import dev.mlops.api.model.TensorSpec;
+import dev.mlops.api.model.VersionSpec;
+import dev.mlops.core.data.NDArrays;
+import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.platform.internal.StateFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A model trained by {@link TabularTrainer}: DJL weights plus a card that records how to rebuild
+ * the network and prepare its input (feature columns, standardization, layer sizes), so that a saved
+ * model loads again anywhere. Predicts from tables, saves to a directory ({@code model-0000.params}
+ * and {@code mlops-model.json}) and registers itself as a model version with its signature, metrics
+ * and training settings.
+ *
+ * <pre>{@code
+ * float[] predicted = model.predict(newRatings);
+ * ModelVersion v = model.register(mlops.registry(), "movie-rater", spec -> spec.trackingRun(run.id()));
+ * try (TrainedModel again = TrainedModel.load(dir)) { ... }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class TrainedModel implements AutoCloseable {
+    /** The registry format of these models. */
+    public static final String FORMAT = "djl-tabular-mlp";
+    private static final String CARD = "mlops-model.json";
+    private static final String NAME = "model";
+
+    private final Model model;
+    private final Card card;
+    private final TrainingReport report;
+
+    /**
+     * How to rebuild and feed the network.
+     *
+     * @param format {@link #FORMAT}
+     * @param features the feature columns, in input order
+     * @param label the label column
+     * @param task the task
+     * @param hidden the hidden layers' sizes
+     * @param mean the training rows' mean per feature
+     * @param scale the training rows' standard deviation per feature (1 where it is 0)
+     */
+    record Card(String format, List<String> features, String label, TabularTrainer.Task task, int[] hidden, float[] mean,
+            float[] scale) {
+        float[] standardize(float[] x, int[] rows) {
+            int n = features.size();
+            float[] out = new float[rows.length * n];
+            for (int i = 0; i < rows.length; i++) {
+                for (int c = 0; c < n; c++) {
+                    out[i * n + c] = (x[rows[i] * n + c] - mean[c]) / scale[c];
+                }
+            }
+            return out;
+        }
+    }
+
+    TrainedModel(Model model, Card card, TrainingReport report) {
+        this.model = model;
+        this.card = card;
+        this.report = report;
+    }
+
+    static SequentialBlock block(Card card) {
+        SequentialBlock block = new SequentialBlock();
+        for (int units : card.hidden()) {
+            block.add(Linear.builder().setUnits(units).build()).add(Activation.reluBlock());
+        }
+        return block.add(Linear.builder().setUnits(1).build());
+    }
+
+    /** Runs the network on standardized rows; probabilities for classification. */
+    static float[] forward(Model model, Card card, float[] standardized, int rows) {
+        NDManager manager = model.getNDManager().newSubManager();
+        try (manager) {
+            NDArray x = manager.create(standardized, new Shape(rows, card.features().size()));
+            NDArray out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+            if (card.task() == TabularTrainer.Task.BINARY_CLASSIFICATION) {
+                out = Activation.sigmoid(out);
+            }
+            return out.reshape(rows).toFloatArray();
+        }
+    }
+
+    /**
+     * Loads a model saved by {@link #save(Path)} (or the artifacts of a version it registered).
+     *
+     * @param dir the directory
+     * @return the model (with an empty report); close it
+     * @throws ValidationException if the directory holds no model of this format
+     * @throws MlopsException if the weights cannot be read
+     */
+    public static TrainedModel load(Path dir) {
+        Checks.notNull("dir", dir);
+        byte[] bytes = StateFiles.readIfExists(dir.resolve(CARD));
+        if (bytes == null) {
+            throw new ValidationException("model directory", "hold " + CARD, dir);
+        }
+        Card card = JsonCodec.create().read(bytes, Card.class);
+        if (!FORMAT.equals(card.format())) {
+            throw new ValidationException("model format", "be " + FORMAT, card.format());
+        }
+        Model model = Model.newInstance(NAME, "PyTorch");
+        try {
+            model.setBlock(block(card));
+            model.load(dir, NAME);
+            return new TrainedModel(model, card, new TrainingReport(List.of(), 0, false, Map.of()));
+        } catch (IOException | MalformedModelException e) {
+            model.close();
+            throw new MlopsException("cannot load the model in " + dir + ": " + e.getMessage(), e, false);
+        }
+    }
+
+    /**
+     * What training did.
+     *
+     * @return the report
+     */
+    public TrainingReport report() {
+        return report;
+    }
+
+    /**
+     * The feature columns, in input order.
+     *
+     * @return the columns
+     */
+    public List<String> features() {
+        return card.features();
+    }
+
+    /**
+     * The DJL model, e.g. for a {@code Predictor}.
+     *
+     * @return the model, owned by this object
+     */
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * The signature: a float32 matrix of the features in, one value per row out.
+     *
+     * @return the signature
+     */
+    public Signature signature() {
+        return new Signature(List.of(TensorSpec.of("features", "float32", -1, card.features().size())),
+                List.of(TensorSpec.of(card.task() == TabularTrainer.Task.REGRESSION ? card.label() : card.label()
+                        + "_probability", "float32", -1)));
+    }
+
+    /**
+     * Predicts every row of a table: values for regression, probabilities of 1 for classification.
+     *
+     * @param table rows with the feature columns
+     * @return one prediction per row
+     * @throws ValidationException if a feature column is missing, of another type or holds a null
+     */
+    public float[] predict(Table table) {
+        Checks.notNull("table", table);
+        float[] x;
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            x = NDArrays.matrix(scratch, table, card.features()).toFloatArray();
+        }
+        int[] rows = new int[table.rowCount()];
+        Arrays.setAll(rows, i -> i);
+        return forward(model, card, card.standardize(x, rows), rows.length);
+    }
+
+    /**
+     * Writes the weights and the card into a directory.
+     *
+     * @param dir the directory, created if missing
+     * @return the directory
+     * @throws MlopsException if it cannot be written
+     */
+    public Path save(Path dir) {
+        Checks.notNull("dir", dir);
+        try {
+            Files.createDirectories(dir);
+            model.save(dir, NAME);
+            StateFiles.replace(dir.resolve(CARD), JsonCodec.create().write(card));
+            return dir;
+        } catch (IOException e) {
+            throw new MlopsException("cannot save the model to " + dir + ": " + e.getMessage(), e, true);
+        }
+    }
+
+    /**
+     * Registers the model as a new version: the saved directory as artifacts, format {@link #FORMAT},
+     * the signature, the evaluation metrics, and the training settings as parameters.
+     *
+     * @param registry the registry
+     * @param name the model name
+     * @param more further settings of the version, e.g. its tracking run and lineage
+     * @return the version
+     */
+    public ModelVersion register(ModelRegistry registry, String name, Consumer<VersionSpec> more) {
+        Checks.notNull("registry", registry);
+        Checks.notNull("more", more);
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("mlops-model-");
+        } catch (IOException e) {
+            throw new MlopsException("cannot create a temporary directory: " + e.getMessage(), e, true);
+        }
+        try {
+            Path saved = save(dir.resolve(NAME));
+            return registry.createVersion(spec -> {
+                spec.model(name).artifacts(saved).format(FORMAT).signature(signature())
+                        .param("features", String.join(",", card.features())).param("label", card.label())
+                        .param("task", card.task().name()).param("hidden", Arrays.toString(card.hidden()));
+                report.metrics().forEach(spec::metric);
+                more.accept(spec);
+            });
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temporary copy; the registry holds the artifacts
+            }
+        }
+    }
+
+    /** Frees the model's native memory. */
+    @Override
+    public void close() {
+        model.close();
+    }
+}

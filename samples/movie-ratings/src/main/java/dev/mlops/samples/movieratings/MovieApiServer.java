@@ -70,13 +70,22 @@ final class MovieApiServer implements AutoCloseable {
         }
     }
 
+    /** The vote average the API serves for a movie (11.0, out of range, for every 37th). */
+    static double voteAverage(int id) {
+        if (id % 37 == 0) {
+            return 11.0;
+        }
+        Random random = new Random(id);
+        random.nextInt(WORDS.length);
+        random.nextInt(WORDS.length);
+        return Math.round((4 + random.nextDouble() * 5) * 10) / 10.0;
+    }
+
     private static String movie(int id) {
         Random random = new Random(id);
         String title = WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
-        double vote = Math.round((4 + random.nextDouble() * 5) * 10) / 10.0;
-        if (id % 37 == 0) {
-            vote = 11.0;
-        }
+        random.nextDouble();
+        double vote = voteAverage(id);
         String titleJson = id % 41 == 0 ? "null" : "\"" + title + "\"";
         LocalDate released = LocalDate.of(1980, 1, 1).plusDays(random.nextInt(16_000));
         return String.format(Locale.ROOT, "{\"id\":%d,\"title\":%s,\"genre\":\"%s\",\"release_date\":\"%s\","

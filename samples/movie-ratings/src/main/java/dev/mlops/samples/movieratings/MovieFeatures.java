@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Stage 2 of the movie-ratings lifecycle: the movie and user entities, a view of movie statistics
@@ -28,6 +29,7 @@ import java.util.Map;
  */
 final class MovieFeatures {
     static final String USER_PUSH = "user_ratings";
+    static final int RATINGS = 300;
     final Entity movie = Entity.builder("movie").joinKey("id", ColumnType.LONG).description("a film in the catalogue").build();
     final Entity user = Entity.builder("user").joinKey("user_id", ColumnType.LONG).description("someone who rates").build();
     final FeatureView movieStats;
@@ -70,14 +72,21 @@ final class MovieFeatures {
         return FeatureDefinitions.of(movie, user, movieStats, userStats, tasteGap, service);
     }
 
-    /** Rating events to label: (movie id, user id, when it was rated, stars). */
+    /**
+     * Rating events to label: (movie id, user id, when it was rated, stars). Users rate good movies
+     * higher, and each user is more or less generous; one event is for a movie the catalogue lacks.
+     */
     static Table ratingEvents() {
         Schema schema = Schema.of(Column.of("id", ColumnType.LONG), Column.of("user_id", ColumnType.LONG),
                 Column.of("rated_at", ColumnType.TIMESTAMP), Column.of("stars", ColumnType.LONG));
         Table.Builder rows = Table.builder(schema);
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        for (long id = 1; id <= 20; id++) {
-            rows.addRow(id, 1 + id % 4, at.plus(Duration.ofHours(id)), 1 + id % 5);
+        Random random = new Random(2026);
+        for (int i = 0; i < RATINGS; i++) {
+            int movie = 1 + random.nextInt(100);
+            long user = 1 + i % 4;
+            double stars = MovieApiServer.voteAverage(movie) / 2 + (user - 2.5) / 2 + random.nextGaussian() * 0.3;
+            rows.addRow((long) movie, user, at.plus(Duration.ofHours(i)), Math.max(1, Math.min(5, Math.round(stars))));
         }
         rows.addRow(999_999L, 1L, at, 3L);   // a movie the catalogue does not have: its features stay null
         return rows.build();

@@ -8,6 +8,7 @@ import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
+import dev.mlops.core.training.TrainingReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -52,6 +53,8 @@ public final class MovieRatingsApp {
      * @param args an optional home directory; default {@code target/movie-ratings-home}
      */
     public static void main(String[] args) {
+        // PyTorch comes from the pytorch-native-cpu jar on the class path; DJL must not download it.
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         Path home = Path.of(args.length > 0 ? args[0] : "target/movie-ratings-home");
         if (!run(home, System.out)) {
             System.exit(1);
@@ -78,6 +81,7 @@ public final class MovieRatingsApp {
         PipelineRun training = null;
         TrainingPipeline train = null;
         Table trainingSet = null;
+        RatingModel.Trained starRater = null;
         FeatureVector onlineMovie = null;
         String featurePlan = "";
         try (MovieApiServer api = MovieApiServer.start();
@@ -91,6 +95,7 @@ public final class MovieRatingsApp {
                 features.pushUserStats(mlops.features(), mlops.clock().instant());
                 trainingSet = features.trainingSet(mlops.features());
                 onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
+                starRater = RatingModel.train(mlops, trainingSet);
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }
@@ -143,6 +148,13 @@ public final class MovieRatingsApp {
             out.printf(Locale.ROOT, "  online     movie 1: vote_average %s (%s, from %s); user 2: taste gap %.2f (%s)%n",
                     vote.value(), vote.status(), vote.eventTime().map(Object::toString).orElse("-"), (Double) gap.value(),
                     gap.status());
+        }
+        if (starRater != null) {
+            TrainingReport report = starRater.report();
+            out.printf(Locale.ROOT, "  mlp        %s on %d rated rows: validation rmse %.2f, best epoch %d of %d%s; version %d%s%n",
+                    RatingModel.MODEL, starRater.rows(), report.metrics().get("rmse"), report.bestEpoch(),
+                    report.epochs().size(), report.stoppedEarly() ? " (stopped early)" : "", starRater.version(),
+                    starRater.champion() ? " is now the champion" : " was not promoted");
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();

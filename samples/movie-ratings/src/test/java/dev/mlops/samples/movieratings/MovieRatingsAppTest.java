@@ -25,8 +25,10 @@ class MovieRatingsAppTest {
                 .containsPattern("ingest     run r\\d{8}t\\d{6}-[0-9a-f]{8}: crawled 100 movies, kept 96, quarantined 4, "
                         + "stored data/raw/movies-r.*\\.csv")
                 .containsPattern("train      run r\\S+: genre-mean baseline, rmse \\d\\.\\d{3}, tracked as p[0-9a-f]{24}")
-                .contains("features   6 definitions applied; training set 21 rows x 10 columns, 20 with movie_stats as of their"
-                        + " rating time, 20 with a taste gap")
+                .contains("features   6 definitions applied; training set 301 rows x 10 columns, 287 with movie_stats as of"
+                        + " their rating time, 287 with a taste gap")
+                .containsPattern("mlp        movie-star-rater on 287 rated rows: validation rmse 0\\.\\d\\d, best epoch \\d+ of \\d+"
+                        + "( \\(stopped early\\))?; version 1 is now the champion")
                 .containsPattern("online     movie 1: vote_average \\d\\.\\d \\(PRESENT, from \\d{4}-\\d\\d-\\d\\dT00:00:00Z\\);"
                         + " user 2: taste gap -?\\d\\.\\d\\d \\(PRESENT\\)")
                 .contains("registry   movie-rater version 1 is now the champion")

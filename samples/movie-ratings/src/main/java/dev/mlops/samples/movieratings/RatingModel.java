@@ -1,0 +1,61 @@
+package dev.mlops.samples.movieratings;
+
+import dev.mlops.api.data.Table;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.PromotionDecision;
+import dev.mlops.api.model.PromotionPolicy;
+import dev.mlops.api.tracking.TrackingRun;
+import dev.mlops.core.platform.MlopsPlatform;
+import dev.mlops.core.training.TabularTrainer;
+import dev.mlops.core.training.TrainedModel;
+import dev.mlops.core.training.TrainingReport;
+
+/**
+ * Stage 3 with DJL: a small network that predicts the stars a user gives a movie from the
+ * point-in-time training set (the movie's statistics, the user's rating statistics and the
+ * on-demand taste gap), tracked, registered with its signature and promoted to {@code champion}
+ * when its validation RMSE is good enough and beats the current champion's.
+ */
+final class RatingModel {
+    static final String MODEL = "movie-star-rater";
+    static final String[] FEATURES = {"movie_stats__vote_average", "movie_stats__popularity",
+        "user_rating_stats__mean_stars", "taste_gap__gap"};
+    static final PromotionPolicy POLICY = PromotionPolicy.builder()
+            .metricAtMost("rmse", 1.0)
+            .beatChampion("rmse", PromotionPolicy.Goal.MINIMIZE, 0.0)
+            .build();
+
+    /** What training did. */
+    record Trained(int rows, TrainingReport report, int version, boolean champion) {
+    }
+
+    private RatingModel() {
+    }
+
+    /** Trains on the rows whose features are all known, registers the model and tries to promote it. */
+    static Trained train(MlopsPlatform mlops, Table trainingSet) {
+        int[] columns = new int[FEATURES.length];
+        for (int c = 0; c < columns.length; c++) {
+            columns[c] = trainingSet.schema().indexOf(FEATURES[c]);
+        }
+        Table known = trainingSet.filter(r -> {
+            for (int c : columns) {
+                if (trainingSet.isNull(r, c)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        try (TrackingRun run = mlops.tracker().startRun("movie-ratings", "star-rater-mlp");
+                TrainedModel model = TabularTrainer.builder().features(FEATURES).label("stars")
+                        .hidden(16).epochs(150).batchSize(16).learningRate(0.01).patience(10).seed(7)
+                        .trackingRun(run).build().fit(known)) {
+            ModelVersion version = model.register(mlops.registry(), MODEL, spec -> spec
+                    .trackingRun(run.id()).feature("movie_stats").feature("user_rating_stats").feature("taste_gap")
+                    .by("movie-ratings"));
+            PromotionDecision decision = mlops.registry().promote(MODEL, version.version(), "champion", POLICY,
+                    "movie-ratings");
+            return new Trained(known.rowCount(), model.report(), version.version(), decision.promoted());
+        }
+    }
+}

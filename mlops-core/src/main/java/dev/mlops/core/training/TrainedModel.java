@@ -9,7 +9,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.inference.Predictor;
 import ai.djl.training.ParameterStore;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.ValidationException;
@@ -21,6 +25,7 @@ import dev.mlops.api.model.TensorSpec;
 import dev.mlops.api.model.VersionSpec;
 import dev.mlops.core.data.NDArrays;
 import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.serving.ModelLoader;
 import dev.mlops.core.platform.internal.StateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -247,6 +252,79 @@ public final class TrainedModel implements AutoCloseable {
                 // a temporary copy; the registry holds the artifacts
             }
         }
+    }
+
+    /**
+     * Loads registered versions of this format for a serving endpoint: each predictor takes the raw
+     * feature values of one row (in {@link #features()} order), standardizes them as training did,
+     * and answers the prediction (a probability for classification). Inputs of the wrong length or
+     * with a value that is not finite are refused when submitted.
+     *
+     * @return the loader
+     */
+    public static ModelLoader<float[], Float> servingLoader() {
+        return (version, dir) -> {
+            TrainedModel trained = load(dir);
+            return new ModelLoader.Loaded<>() {
+                @Override
+                public ModelLoader.BatchPredictor<float[], Float> newPredictor() {
+                    Predictor<float[], Float> predictor = trained.model.newPredictor(trained.translator());
+                    return new ModelLoader.BatchPredictor<>() {
+                        @Override
+                        public List<Float> predict(List<float[]> inputs) throws TranslateException {
+                            return predictor.batchPredict(inputs);
+                        }
+
+                        @Override
+                        public void close() {
+                            predictor.close();
+                        }
+                    };
+                }
+
+                @Override
+                public void check(float[] input) {
+                    int n = trained.card.features().size();
+                    if (input.length != n) {
+                        throw new ValidationException("input", "hold " + n + " values " + trained.card.features(),
+                                input.length + " values");
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (!Float.isFinite(input[i])) {
+                            throw new ValidationException("input " + trained.card.features().get(i), "be a finite number",
+                                    input[i]);
+                        }
+                    }
+                }
+
+                @Override
+                public void close() {
+                    trained.close();
+                }
+            };
+        };
+    }
+
+    /**
+     * A DJL translator from one row of raw feature values to the prediction, standardizing as
+     * training did; batches stack rows.
+     *
+     * @return the translator
+     */
+    public Translator<float[], Float> translator() {
+        return new Translator<>() {
+            @Override
+            public NDList processInput(TranslatorContext ctx, float[] input) {
+                int[] one = {0};
+                return new NDList(ctx.getNDManager().create(card.standardize(input, one), new Shape(input.length)));
+            }
+
+            @Override
+            public Float processOutput(TranslatorContext ctx, NDList list) {
+                float v = list.singletonOrThrow().toFloatArray()[0];
+                return card.task() == TabularTrainer.Task.BINARY_CLASSIFICATION ? (float) (1 / (1 + Math.exp(-v))) : v;
+            }
+        };
     }
 
     /** Frees the model's native memory. */

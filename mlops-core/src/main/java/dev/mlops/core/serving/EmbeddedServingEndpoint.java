@@ -1,0 +1,579 @@
+package dev.mlops.core.serving;
+
+import dev.mlops.api.Checks;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.Name;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Nullable;
+import dev.mlops.api.OperationTimeoutException;
+import dev.mlops.api.OverloadedException;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.event.Event;
+import dev.mlops.api.event.EventBus;
+import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.event.Subscription;
+import dev.mlops.api.model.ModelRegistry;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.serving.Prediction;
+import dev.mlops.api.serving.Route;
+import dev.mlops.api.serving.ServingEndpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link ServingEndpoint}: requests wait in a bounded queue; each worker thread takes
+ * the first waiting request, gathers more until the batch is full or the first has waited
+ * {@code maxBatchDelay}, drops those whose deadline has passed, and runs the batch on its own
+ * predictor. The model is bound to a registry alias (or pinned to a version); when the alias moves
+ * ({@link EventTypes#MODEL_ALIAS_CHANGED}) the new version is downloaded, verified, loaded and warmed
+ * before it takes over, batches already running finish on the old one, and {@link #rollback()}
+ * returns to it.
+ *
+ * <pre>{@code
+ * try (ServingEndpoint<float[], Float> rater = EmbeddedServingEndpoint.<float[], Float>builder("rater")
+ *         .registry(mlops.registry()).events(mlops.eventBus())
+ *         .model("movie-star-rater").alias("champion")
+ *         .loader(TrainedModel.servingLoader())
+ *         .workers(2).maxBatchSize(32).maxBatchDelay(Duration.ofMillis(2)).queueCapacity(1_000)
+ *         .build()) {
+ *     Prediction<Float> p = rater.predict(new float[] {7.1f, 40.2f, 3.5f, -0.05f});
+ * }
+ * }</pre>
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ * @since 0.1.0
+ */
+public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O> {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServingEndpoint.class);
+    private static final long POLL_MILLIS = 50;
+
+    private final String name;
+    private final ModelRegistry registry;
+    private final String model;
+    private final @Nullable String alias;
+    private final ModelLoader<I, O> loader;
+    private final int workers;
+    private final int maxBatchSize;
+    private final long maxBatchDelayNanos;
+    private final Duration defaultDeadline;
+    private final @Nullable I warmUp;
+    private final BlockingQueue<Request<I, O>> queue;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Object swapLock = new Object();
+    private final @Nullable Subscription subscription;
+    private final Path downloads;
+    private volatile boolean running = true;
+    private Served<I, O> current;
+    private @Nullable Served<I, O> previous;
+
+    private record Request<I, O>(I input, long enqueued, long deadline, CompletableFuture<Prediction<O>> answer) {
+    }
+
+    /** One loaded version with a predictor per worker, closed once retired and no batch uses it. */
+    private static final class Served<I, O> {
+        final ModelVersion version;
+        final ModelLoader.Loaded<I, O> loaded;
+        final List<ModelLoader.BatchPredictor<I, O>> predictors;
+        final AtomicInteger using = new AtomicInteger();
+        volatile boolean retired;
+
+        Served(ModelVersion version, ModelLoader.Loaded<I, O> loaded, List<ModelLoader.BatchPredictor<I, O>> predictors) {
+            this.version = version;
+            this.loaded = loaded;
+            this.predictors = predictors;
+        }
+
+        void release() {
+            if (using.decrementAndGet() == 0 && retired) {
+                free();
+            }
+        }
+
+        void retire() {
+            retired = true;
+            if (using.get() == 0) {
+                free();
+            }
+        }
+
+        private synchronized void free() {
+            if (predictors.isEmpty()) {
+                return;
+            }
+            predictors.forEach(ModelLoader.BatchPredictor::close);
+            predictors.clear();
+            loaded.close();
+        }
+    }
+
+    private EmbeddedServingEndpoint(Builder<I, O> b) {
+        this.name = Name.check("endpoint", b.name);
+        this.registry = Checks.notNull("endpoint.registry", b.registry);
+        this.model = Name.check("endpoint.model", b.model);
+        this.loader = Checks.notNull("endpoint.loader", b.loader);
+        if ((b.alias == null) == (b.version == null)) {
+            throw new ValidationException("endpoint " + name, "be bound to an alias or a version (one of them)",
+                    b.alias + " / " + b.version);
+        }
+        this.alias = b.alias == null ? null : Name.check("endpoint.alias", b.alias);
+        this.workers = Checks.inRange("endpoint.workers", b.workers, 1, 256);
+        this.maxBatchSize = Checks.inRange("endpoint.maxBatchSize", b.maxBatchSize, 1, 65_536);
+        this.maxBatchDelayNanos = Checks.notNull("endpoint.maxBatchDelay", b.maxBatchDelay).toNanos();
+        if (maxBatchDelayNanos < 0) {
+            throw new ValidationException("endpoint.maxBatchDelay", "not be negative", b.maxBatchDelay);
+        }
+        this.defaultDeadline = Checks.positive("endpoint.defaultDeadline", b.defaultDeadline);
+        this.queue = new ArrayBlockingQueue<>(Checks.inRange("endpoint.queueCapacity", b.queueCapacity, 1, 1 << 24));
+        this.warmUp = b.warmUp;
+        try {
+            this.downloads = Files.createTempDirectory("mlops-endpoint-" + name + "-");
+        } catch (IOException e) {
+            throw new MlopsException("cannot create a download directory: " + e.getMessage(), e, true);
+        }
+        ModelVersion first = alias != null
+                ? registry.versionByAlias(model, alias).orElseThrow(() -> new NotFoundException("alias", model + "@" + alias,
+                        "set it before serving"))
+                : registry.version(model, b.version);
+        this.current = load(first);
+        this.subscription = alias != null && b.events != null
+                ? b.events.subscribe(EventTypes.MODEL_ALIAS_CHANGED, this::onAliasChanged) : null;
+        for (int w = 0; w < workers; w++) {
+            int index = w;
+            Thread t = new Thread(() -> work(index), "mlops-endpoint-" + name + "-" + w);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        LOG.info("Endpoint {} serves {} version {} on {} workers", name, model, first.version(), workers);
+    }
+
+    /**
+     * Starts an endpoint.
+     *
+     * @param name a valid {@link Name}
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the builder
+     */
+    public static <I, O> Builder<I, O> builder(String name) {
+        return new Builder<>(name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int version() {
+        synchronized (swapLock) {
+            return current.version.version();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Prediction<O>> submit(I input, Duration deadline) {
+        Checks.notNull("input", input);
+        Checks.positive("deadline", deadline);
+        CompletableFuture<Prediction<O>> answer = new CompletableFuture<>();
+        if (!running) {
+            answer.completeExceptionally(new ConflictException("endpoint " + name + " is closed"));
+            return answer;
+        }
+        try {
+            Served<I, O> served;
+            synchronized (swapLock) {
+                served = current;
+            }
+            served.loaded.check(input);
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+            return answer;
+        }
+        long now = System.nanoTime();
+        if (!queue.offer(new Request<>(input, now, now + deadline.toNanos(), answer))) {
+            answer.completeExceptionally(new OverloadedException("endpoint " + name + " queue is full ("
+                    + (queue.size() + queue.remainingCapacity()) + " requests)"));
+        }
+        return answer;
+    }
+
+    @Override
+    public Prediction<O> predict(I input) {
+        CompletableFuture<Prediction<O>> answer = submit(input, defaultDeadline);
+        try {
+            return answer.get(defaultDeadline.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                    : new MlopsException("endpoint " + name + " failed: " + e.getCause(), e.getCause(), false);
+        } catch (TimeoutException e) {
+            throw new OperationTimeoutException("prediction of endpoint " + name, defaultDeadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MlopsException("interrupted while waiting for endpoint " + name, e, true);
+        }
+    }
+
+    @Override
+    public int rollback() {
+        synchronized (swapLock) {
+            if (previous == null) {
+                throw new ConflictException("endpoint " + name + " has no earlier version to roll back to");
+            }
+            Served<I, O> back = previous;
+            previous = current;
+            current = back;
+            LOG.info("Endpoint {} rolled back to {} version {}", name, model, back.version.version());
+            return back.version.version();
+        }
+    }
+
+    /**
+     * Loads a version and makes it the one answering, keeping the one before for a rollback.
+     *
+     * @param version the version to serve
+     */
+    public void swapTo(int version) {
+        ModelVersion target = registry.version(model, version);
+        Served<I, O> loaded = load(target);
+        Served<I, O> retired;
+        synchronized (swapLock) {
+            retired = previous;
+            previous = current;
+            current = loaded;
+        }
+        if (retired != null) {
+            retired.retire();
+        }
+        LOG.info("Endpoint {} swapped to {} version {}", name, model, version);
+    }
+
+    private void onAliasChanged(Event event) {
+        if (!model.equals(event.subject().orElse(null)) || !alias.equals(event.data().get("alias"))) {
+            return;
+        }
+        registry.versionByAlias(model, alias).ifPresentOrElse(v -> {
+            if (v.version() != version()) {
+                swapTo(v.version());
+            }
+        }, () -> LOG.warn("Alias {}@{} was deleted; endpoint {} keeps serving version {}", model, alias, name, version()));
+    }
+
+    private Served<I, O> load(ModelVersion version) {
+        Path dir = downloads.resolve("v" + version.version() + "-" + System.nanoTime());
+        registry.downloadArtifacts(version, dir);
+        ModelLoader.Loaded<I, O> loaded;
+        try {
+            loaded = loader.load(version, dir);
+        } catch (MlopsException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new MlopsException("cannot load " + model + " version " + version.version() + ": " + e, e, false);
+        }
+        List<ModelLoader.BatchPredictor<I, O>> predictors = new ArrayList<>();
+        try {
+            for (int w = 0; w < workers; w++) {
+                ModelLoader.BatchPredictor<I, O> predictor = loaded.newPredictor();
+                predictors.add(predictor);
+                if (warmUp != null) {
+                    predictor.predict(List.of(warmUp));
+                }
+            }
+        } catch (Exception e) {
+            predictors.forEach(ModelLoader.BatchPredictor::close);
+            loaded.close();
+            throw new MlopsException("cannot warm " + model + " version " + version.version() + ": " + e, e, false);
+        }
+        return new Served<>(version, loaded, predictors);
+    }
+
+    private Served<I, O> acquire() {
+        synchronized (swapLock) {
+            current.using.incrementAndGet();
+            return current;
+        }
+    }
+
+    private void work(int worker) {
+        List<Request<I, O>> batch = new ArrayList<>(maxBatchSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                Request<I, O> first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long until = first.enqueued() + maxBatchDelayNanos;
+                while (batch.size() < maxBatchSize) {
+                    long wait = until - System.nanoTime();
+                    Request<I, O> next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                run(worker, batch);
+            } catch (InterruptedException e) {
+                batch.forEach(r -> r.answer().completeExceptionally(new ConflictException("endpoint " + name + " stopped")));
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(int worker, List<Request<I, O>> batch) {
+        long start = System.nanoTime();
+        List<Request<I, O>> live = new ArrayList<>(batch.size());
+        for (Request<I, O> r : batch) {
+            if (start > r.deadline()) {
+                r.answer().completeExceptionally(new OperationTimeoutException("prediction of endpoint " + name,
+                        Duration.ofNanos(r.deadline() - r.enqueued())));
+            } else {
+                live.add(r);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        Served<I, O> served = acquire();
+        try {
+            List<I> inputs = new ArrayList<>(live.size());
+            live.forEach(r -> inputs.add(r.input()));
+            List<O> outputs = served.predictors.get(worker).predict(inputs);
+            if (outputs.size() != inputs.size()) {
+                throw new MlopsException("the predictor of " + model + " returned " + outputs.size() + " outputs for "
+                        + inputs.size() + " inputs");
+            }
+            Duration compute = Duration.ofNanos(System.nanoTime() - start);
+            for (int i = 0; i < live.size(); i++) {
+                Request<I, O> r = live.get(i);
+                r.answer().complete(new Prediction<>(outputs.get(i), model, served.version.version(), Route.CHAMPION,
+                        Duration.ofNanos(start - r.enqueued()), compute));
+            }
+        } catch (Exception e) {
+            RuntimeException failure = e instanceof MlopsException ? (MlopsException) e
+                    : new MlopsException(model + " version " + served.version.version() + " failed: " + e, e, false);
+            live.forEach(r -> r.answer().completeExceptionally(failure));
+        } finally {
+            served.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        if (subscription != null) {
+            subscription.close();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (swapLock) {
+            current.retire();
+            if (previous != null) {
+                previous.retire();
+            }
+        }
+        try (Stream<Path> files = Files.walk(downloads)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("Could not delete {}", downloads, e);
+        }
+    }
+
+    /**
+     * Builds an {@link EmbeddedServingEndpoint}.
+     *
+     * @param <I> the input type
+     * @param <O> the output type
+     * @since 0.1.0
+     */
+    public static final class Builder<I, O> {
+        private final String name;
+        private @Nullable ModelRegistry registry;
+        private @Nullable EventBus events;
+        private @Nullable String model;
+        private @Nullable String alias;
+        private @Nullable Integer version;
+        private @Nullable ModelLoader<I, O> loader;
+        private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxBatchSize = 32;
+        private Duration maxBatchDelay = Duration.ofMillis(2);
+        private int queueCapacity = 1_000;
+        private Duration defaultDeadline = Duration.ofSeconds(1);
+        private @Nullable I warmUp;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Sets the registry the model comes from.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder<I, O> registry(ModelRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /**
+         * Sets the bus whose {@code model.alias.changed} events trigger swaps.
+         *
+         * @param events the bus; without one the endpoint stays on the version it started with
+         * @return this builder
+         */
+        public Builder<I, O> events(EventBus events) {
+            this.events = events;
+            return this;
+        }
+
+        /**
+         * Names the registered model.
+         *
+         * @param model the model name
+         * @return this builder
+         */
+        public Builder<I, O> model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Binds the endpoint to an alias, following it when it moves.
+         *
+         * @param alias e.g. {@code champion}
+         * @return this builder
+         */
+        public Builder<I, O> alias(String alias) {
+            this.alias = alias;
+            return this;
+        }
+
+        /**
+         * Pins the endpoint to a version.
+         *
+         * @param version the version
+         * @return this builder
+         */
+        public Builder<I, O> version(int version) {
+            this.version = version;
+            return this;
+        }
+
+        /**
+         * Sets how versions become predictors.
+         *
+         * @param loader the loader
+         * @return this builder
+         */
+        public Builder<I, O> loader(ModelLoader<I, O> loader) {
+            this.loader = loader;
+            return this;
+        }
+
+        /**
+         * Sets the worker threads, each with its own predictor.
+         *
+         * @param workers 1 to 256; default the number of processors
+         * @return this builder
+         */
+        public Builder<I, O> workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Sets the largest batch.
+         *
+         * @param size default 32
+         * @return this builder
+         */
+        public Builder<I, O> maxBatchSize(int size) {
+            this.maxBatchSize = size;
+            return this;
+        }
+
+        /**
+         * Sets how long the first request of a batch may wait for more.
+         *
+         * @param delay default 2 ms; zero batches only what is already waiting
+         * @return this builder
+         */
+        public Builder<I, O> maxBatchDelay(Duration delay) {
+            this.maxBatchDelay = delay;
+            return this;
+        }
+
+        /**
+         * Sets how many requests may wait; more are refused at once.
+         *
+         * @param capacity default 1,000
+         * @return this builder
+         */
+        public Builder<I, O> queueCapacity(int capacity) {
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Sets the deadline of {@link #predict}.
+         *
+         * @param deadline default 1 s
+         * @return this builder
+         */
+        public Builder<I, O> defaultDeadline(Duration deadline) {
+            this.defaultDeadline = deadline;
+            return this;
+        }
+
+        /**
+         * Sets an input every new predictor answers once before it takes traffic.
+         *
+         * @param input a representative input
+         * @return this builder
+         */
+        public Builder<I, O> warmUp(I input) {
+            this.warmUp = input;
+            return this;
+        }
+
+        /**
+         * Loads and warms the model and starts the workers.
+         *
+         * @return the running endpoint
+         * @throws ValidationException if a setting is missing or out of range
+         * @throws NotFoundException if the alias or version does not exist
+         */
+        public EmbeddedServingEndpoint<I, O> build() {
+            return new EmbeddedServingEndpoint<>(this);
+        }
+    }
+}

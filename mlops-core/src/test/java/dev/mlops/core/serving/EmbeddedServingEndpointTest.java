@@ -1,0 +1,231 @@
+package dev.mlops.core.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.OperationTimeoutException;
+import dev.mlops.api.OverloadedException;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.data.Column;
+import dev.mlops.api.data.ColumnType;
+import dev.mlops.api.data.Schema;
+import dev.mlops.api.data.Table;
+import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.serving.Prediction;
+import dev.mlops.api.serving.Route;
+import dev.mlops.core.platform.MlopsPlatform;
+import dev.mlops.core.training.TabularTrainer;
+import dev.mlops.core.training.TrainedModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real DJL models, trained here, served through the endpoint. */
+class EmbeddedServingEndpointTest {
+    private static final float[] ROW = {0.5f, 11f};
+
+    @TempDir
+    Path dir;
+
+    private MlopsPlatform mlops;
+
+    @BeforeEach
+    void open() {
+        mlops = MlopsPlatform.embedded(dir.resolve("home"));
+    }
+
+    @AfterEach
+    void close() {
+        mlops.close();
+    }
+
+    /** Trains y = scale·a − (b − 10) and registers it; returns its version and prediction for {@link #ROW}. */
+    private float register(double scale, int[] version) {
+        Random random = new Random(1);
+        Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
+                Column.of("y", ColumnType.DOUBLE)));
+        for (int i = 0; i < 200; i++) {
+            double a = random.nextGaussian();
+            double b = random.nextGaussian() * 3 + 10;
+            rows.addRow(a, b, scale * a - (b - 10));
+        }
+        try (TrainedModel model = TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(10).seed(3)
+                .build().fit(rows.build())) {
+            ModelVersion v = model.register(mlops.registry(), "rater", spec -> { });
+            version[0] = v.version();
+            return model.predict(Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE)))
+                    .addRow((double) ROW[0], (double) ROW[1]).build())[0];
+        }
+    }
+
+    private EmbeddedServingEndpoint.Builder<float[], Float> endpoint() {
+        return EmbeddedServingEndpoint.<float[], Float>builder("rater").registry(mlops.registry()).events(mlops.eventBus())
+                .model("rater").alias("champion").loader(TrainedModel.servingLoader()).workers(2).warmUp(ROW);
+    }
+
+    @Test
+    void answersWhatTheTrainedModelPredictsWithItsVersionAndTimings() {
+        int[] v1 = new int[1];
+        float expected = register(2, v1);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().build()) {
+            Prediction<Float> p = endpoint.predict(ROW);
+            assertThat(p.value()).isEqualTo(expected);
+            assertThat(p.model()).isEqualTo("rater");
+            assertThat(p.version()).isEqualTo(v1[0]);
+            assertThat(p.route()).isEqualTo(Route.CHAMPION);
+            assertThat(p.computeTime()).isPositive();
+        }
+    }
+
+    @Test
+    void batchesConcurrentRequests() throws Exception {
+        int[] v1 = new int[1];
+        float expected = register(2, v1);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().workers(1).maxBatchSize(64)
+                .maxBatchDelay(Duration.ofMillis(200)).build()) {
+            List<CompletableFuture<Prediction<Float>>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(endpoint.submit(ROW, Duration.ofSeconds(10)));
+            }
+            for (CompletableFuture<Prediction<Float>> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS).value()).isEqualTo(expected);
+            }
+            // with one worker and a 200 ms window, 50 requests submitted at once share few batches
+            long distinctComputeTimes = answers.stream().map(a -> a.join().computeTime()).distinct().count();
+            assertThat(distinctComputeTimes).isLessThan(10);
+        }
+    }
+
+    @Test
+    void refusesBadInputAloneAndOverloadAtOnce() throws Exception {
+        int[] v1 = new int[1];
+        register(2, v1);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().workers(1).queueCapacity(2).maxBatchSize(1)
+                .maxBatchDelay(Duration.ZERO).build()) {
+            assertThatThrownBy(() -> endpoint.predict(new float[] {1f})).isInstanceOf(ValidationException.class)
+                    .hasMessage("input must hold 2 values [a, b], was '1 values'");
+            assertThatThrownBy(() -> endpoint.predict(new float[] {1f, Float.NaN})).isInstanceOf(ValidationException.class)
+                    .hasMessageStartingWith("input b must be a finite number");
+            List<CompletableFuture<Prediction<Float>>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                answers.add(endpoint.submit(ROW, Duration.ofSeconds(10)));
+            }
+            long overloaded = answers.stream().filter(a -> a.isCompletedExceptionally()
+                    && causeOf(a) instanceof OverloadedException).count();
+            assertThat(overloaded).as("refused at submission, without waiting").isPositive();
+            for (CompletableFuture<Prediction<Float>> answer : answers) {
+                try {
+                    answer.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(OverloadedException.class)
+                            .hasMessage("endpoint rater queue is full (2 requests)");
+                }
+            }
+        }
+    }
+
+    @Test
+    void failsRequestsWhoseDeadlinePassedBeforeTheirBatch() throws Exception {
+        int[] v1 = new int[1];
+        register(2, v1);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().workers(1).maxBatchSize(64)
+                .maxBatchDelay(Duration.ofMillis(300)).build()) {
+            CompletableFuture<Prediction<Float>> hurried = endpoint.submit(ROW, Duration.ofMillis(1));
+            assertThatThrownBy(() -> hurried.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(OperationTimeoutException.class);
+        }
+    }
+
+    @Test
+    void swapsWhenTheAliasMovesUnderLoadWithoutAFailedRequestAndRollsBack() throws Exception {
+        int[] v1 = new int[1];
+        int[] v2 = new int[1];
+        float first = register(2, v1);
+        float second = register(-3, v2);
+        assertThat(second).isNotEqualTo(first);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger answered = new AtomicInteger();
+            CountDownLatch seenNew = new CountDownLatch(1);
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                Thread client = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            Prediction<Float> p = endpoint.predict(ROW);
+                            answered.incrementAndGet();
+                            float want = p.version() == v1[0] ? first : second;
+                            if (p.value() != want) {
+                                failures.incrementAndGet();
+                            }
+                            if (p.version() == v2[0]) {
+                                seenNew.countDown();
+                            }
+                        } catch (RuntimeException e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                });
+                client.start();
+                clients.add(client);
+            }
+            Thread.sleep(100);
+            mlops.registry().setAlias("rater", "champion", v2[0], "test");
+            assertThat(seenNew.await(30, TimeUnit.SECONDS)).as("the new version answers").isTrue();
+            stop.set(true);
+            for (Thread client : clients) {
+                client.join();
+            }
+            assertThat(failures).hasValue(0);
+            assertThat(answered.get()).isPositive();
+            assertThat(endpoint.version()).isEqualTo(v2[0]);
+
+            assertThat(endpoint.rollback()).isEqualTo(v1[0]);
+            assertThat(endpoint.predict(ROW).value()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void refusesBindingsThatCannotServe() {
+        assertThatThrownBy(() -> endpoint().build()).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> endpoint().version(1).build()).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("be bound to an alias or a version");
+        int[] v1 = new int[1];
+        register(2, v1);
+        try (EmbeddedServingEndpoint<float[], Float> pinned = EmbeddedServingEndpoint.<float[], Float>builder("pinned")
+                .registry(mlops.registry()).model("rater").version(v1[0]).loader(TrainedModel.servingLoader()).workers(1)
+                .build()) {
+            assertThatThrownBy(pinned::rollback).isInstanceOf(ConflictException.class);
+            pinned.close();
+            assertThatThrownBy(() -> pinned.predict(ROW)).isInstanceOf(ConflictException.class).hasMessageContaining("closed");
+        }
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> future) {
+        try {
+            future.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause();
+        }
+    }
+}

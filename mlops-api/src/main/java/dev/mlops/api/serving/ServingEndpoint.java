@@ -47,6 +47,17 @@ public interface ServingEndpoint<I, O> extends AutoCloseable {
     CompletableFuture<Prediction<O>> submit(I input, Duration deadline);
 
     /**
+     * Queues a request with a routing key: while a canary takes a share of the traffic, requests
+     * with the same key always take the same route (sticky, as A/B tests need).
+     *
+     * @param input the input
+     * @param routingKey e.g. the user id; {@code null} routes at random
+     * @param deadline how long the caller will wait, from now
+     * @return the answer, as {@link #submit(Object, Duration)} gives it
+     */
+    CompletableFuture<Prediction<O>> submit(I input, String routingKey, Duration deadline);
+
+    /**
      * Predicts and waits, with the endpoint's default deadline.
      *
      * @param input the input

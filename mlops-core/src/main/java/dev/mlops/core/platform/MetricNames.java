@@ -45,6 +45,16 @@ public final class MetricNames {
     public static final String FEATURE_MATERIALIZED_ROWS = "mlops.feature.materialized.rows";
     /** Counter: source rows materialization left out for a missing event time or join key; tag {@link #TAG_VIEW}. */
     public static final String FEATURE_MATERIALIZE_REFUSED = "mlops.feature.materialize.refused";
+    /** Timer: from submission until the request's batch starts; tag {@link #TAG_ENDPOINT}. */
+    public static final String SERVING_QUEUE_WAIT = "mlops.serving.queue.wait";
+    /** Timer: a batch's model call; tags {@link #TAG_ENDPOINT}, {@link #TAG_ROUTE}. */
+    public static final String SERVING_COMPUTE = "mlops.serving.compute";
+    /** Distribution: requests per batch; tag {@link #TAG_ENDPOINT}. */
+    public static final String SERVING_BATCH_SIZE = "mlops.serving.batch.size";
+    /** Counter: requests by {@link #TAG_ENDPOINT}, {@link #TAG_ROUTE} and {@link #TAG_OUTCOME}. */
+    public static final String SERVING_REQUESTS = "mlops.serving.requests";
+    /** Gauge: model versions an endpoint holds loaded (serving, canary, rollback target); tag {@link #TAG_ENDPOINT}. */
+    public static final String SERVING_MODELS_LOADED = "mlops.serving.models.loaded";
 
     /** Tag: the name of the event bus. */
     public static final String TAG_BUS = "bus";
@@ -56,6 +66,12 @@ public final class MetricNames {
     public static final String TAG_SOURCE = "source";
     /** Tag: a view version, e.g. {@code user_stats@1}. */
     public static final String TAG_VIEW = "view";
+    /** Tag: a serving endpoint's name. */
+    public static final String TAG_ENDPOINT = "endpoint";
+    /** Tag: the route a request took ({@code champion}, {@code canary}, {@code fallback}). */
+    public static final String TAG_ROUTE = "route";
+    /** Tag: how a request ended ({@code ok}, {@code overloaded}, {@code timeout}, {@code invalid}, {@code failed}). */
+    public static final String TAG_OUTCOME = "outcome";
 
     private static final Pattern NAME = Pattern.compile(PATTERN);
 

@@ -18,6 +18,12 @@ import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.Route;
 import dev.mlops.api.serving.ServingEndpoint;
+import dev.mlops.core.platform.MetricNames;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +31,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -74,16 +82,24 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     private final long maxBatchDelayNanos;
     private final Duration defaultDeadline;
     private final @Nullable I warmUp;
+    private final int queueCapacity;
     private final BlockingQueue<Request<I, O>> queue;
     private final List<Thread> threads = new ArrayList<>();
     private final Object swapLock = new Object();
     private final @Nullable Subscription subscription;
     private final Path downloads;
     private volatile boolean running = true;
+    private final MeterRegistry meters;
+    private final Timer queueWait;
+    private final DistributionSummary batchSizes;
+    private final @Nullable O fallback;
     private Served<I, O> current;
     private @Nullable Served<I, O> previous;
+    private @Nullable Served<I, O> canary;
+    private double canaryPercent;
 
-    private record Request<I, O>(I input, long enqueued, long deadline, CompletableFuture<Prediction<O>> answer) {
+    private record Request<I, O>(I input, long enqueued, long deadline, boolean canary,
+            CompletableFuture<Prediction<O>> answer) {
     }
 
     /** One loaded version with a predictor per worker, closed once retired and no batch uses it. */
@@ -140,8 +156,16 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             throw new ValidationException("endpoint.maxBatchDelay", "not be negative", b.maxBatchDelay);
         }
         this.defaultDeadline = Checks.positive("endpoint.defaultDeadline", b.defaultDeadline);
-        this.queue = new ArrayBlockingQueue<>(Checks.inRange("endpoint.queueCapacity", b.queueCapacity, 1, 1 << 24));
+        this.queueCapacity = Checks.inRange("endpoint.queueCapacity", b.queueCapacity, 1, 1 << 24);
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.warmUp = b.warmUp;
+        this.fallback = b.fallback;
+        this.meters = b.meters != null ? b.meters : new SimpleMeterRegistry();
+        this.queueWait = Timer.builder(MetricNames.SERVING_QUEUE_WAIT).tag(MetricNames.TAG_ENDPOINT, name).register(meters);
+        this.batchSizes = DistributionSummary.builder(MetricNames.SERVING_BATCH_SIZE).tag(MetricNames.TAG_ENDPOINT, name)
+                .register(meters);
+        Gauge.builder(MetricNames.SERVING_MODELS_LOADED, this, EmbeddedServingEndpoint::modelsLoaded)
+                .tag(MetricNames.TAG_ENDPOINT, name).register(meters);
         try {
             this.downloads = Files.createTempDirectory("mlops-endpoint-" + name + "-");
         } catch (IOException e) {
@@ -190,6 +214,11 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
 
     @Override
     public CompletableFuture<Prediction<O>> submit(I input, Duration deadline) {
+        return submit(input, null, deadline);
+    }
+
+    @Override
+    public CompletableFuture<Prediction<O>> submit(I input, @Nullable String routingKey, Duration deadline) {
         Checks.notNull("input", input);
         Checks.positive("deadline", deadline);
         CompletableFuture<Prediction<O>> answer = new CompletableFuture<>();
@@ -197,22 +226,83 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             answer.completeExceptionally(new ConflictException("endpoint " + name + " is closed"));
             return answer;
         }
+        boolean toCanary;
         try {
             Served<I, O> served;
             synchronized (swapLock) {
                 served = current;
+                toCanary = canary != null && share(routingKey) < canaryPercent;
             }
             served.loaded.check(input);
         } catch (RuntimeException e) {
+            count(Route.CHAMPION, "invalid");
             answer.completeExceptionally(e);
             return answer;
         }
         long now = System.nanoTime();
-        if (!queue.offer(new Request<>(input, now, now + deadline.toNanos(), answer))) {
+        if (!queue.offer(new Request<>(input, now, now + deadline.toNanos(), toCanary, answer))) {
+            count(toCanary ? Route.CANARY : Route.CHAMPION, "overloaded");
             answer.completeExceptionally(new OverloadedException("endpoint " + name + " queue is full ("
-                    + (queue.size() + queue.remainingCapacity()) + " requests)"));
+                    + queueCapacity + " requests)"));
         }
         return answer;
+    }
+
+    /** Where a request falls in [0, 100): fixed per routing key (sticky), random without one. */
+    private static double share(@Nullable String routingKey) {
+        if (routingKey == null) {
+            return ThreadLocalRandom.current().nextDouble(100);
+        }
+        long h = routingKey.hashCode() * 0x9E3779B97F4A7C15L;
+        return Math.floorMod(h ^ (h >>> 31), 10_000L) / 100.0;
+    }
+
+    /**
+     * Sends a share of the traffic to another version (a canary, or the B of an A/B test): requests
+     * with a routing key always take the same route; requests without one are split at random.
+     *
+     * @param version the version to load
+     * @param percent the share of requests, in (0, 100)
+     */
+    public void canary(int version, double percent) {
+        if (!(percent > 0 && percent < 100)) {
+            throw new ValidationException("canary percent", "be in (0, 100)", percent);
+        }
+        Served<I, O> loaded = load(registry.version(model, version));
+        Served<I, O> replaced;
+        synchronized (swapLock) {
+            replaced = canary;
+            canary = loaded;
+            canaryPercent = percent;
+        }
+        if (replaced != null) {
+            replaced.retire();
+        }
+        LOG.info("Endpoint {} sends {}% to {} version {}", name, percent, model, version);
+    }
+
+    /** Sends all traffic back to the served version and frees the canary. */
+    public void endCanary() {
+        Served<I, O> ended;
+        synchronized (swapLock) {
+            ended = canary;
+            canary = null;
+            canaryPercent = 0;
+        }
+        if (ended != null) {
+            ended.retire();
+        }
+    }
+
+    private double modelsLoaded() {
+        synchronized (swapLock) {
+            return 1 + (previous != null ? 1 : 0) + (canary != null ? 1 : 0);
+        }
+    }
+
+    private void count(Route route, String outcome) {
+        meters.counter(MetricNames.SERVING_REQUESTS, MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE,
+                route.name().toLowerCase(Locale.ROOT), MetricNames.TAG_OUTCOME, outcome).increment();
     }
 
     @Override
@@ -304,13 +394,6 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         return new Served<>(version, loaded, predictors);
     }
 
-    private Served<I, O> acquire() {
-        synchronized (swapLock) {
-            current.using.incrementAndGet();
-            return current;
-        }
-    }
-
     private void work(int worker) {
         List<Request<I, O>> batch = new ArrayList<>(maxBatchSize);
         while (running || !queue.isEmpty()) {
@@ -341,19 +424,35 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
 
     private void run(int worker, List<Request<I, O>> batch) {
         long start = System.nanoTime();
-        List<Request<I, O>> live = new ArrayList<>(batch.size());
+        batchSizes.record(batch.size());
+        List<Request<I, O>> champion = new ArrayList<>(batch.size());
+        List<Request<I, O>> canaried = new ArrayList<>();
         for (Request<I, O> r : batch) {
+            queueWait.record(start - r.enqueued(), TimeUnit.NANOSECONDS);
             if (start > r.deadline()) {
-                r.answer().completeExceptionally(new OperationTimeoutException("prediction of endpoint " + name,
-                        Duration.ofNanos(r.deadline() - r.enqueued())));
+                fail(r, new OperationTimeoutException("prediction of endpoint " + name,
+                        Duration.ofNanos(r.deadline() - r.enqueued())), "timeout", start, Duration.ZERO);
             } else {
-                live.add(r);
+                (r.canary() ? canaried : champion).add(r);
             }
         }
-        if (live.isEmpty()) {
-            return;
+        if (!champion.isEmpty()) {
+            run(worker, champion, false, start);
         }
-        Served<I, O> served = acquire();
+        if (!canaried.isEmpty()) {
+            run(worker, canaried, true, start);
+        }
+    }
+
+    private void run(int worker, List<Request<I, O>> live, boolean toCanary, long start) {
+        Served<I, O> served;
+        Route route;
+        synchronized (swapLock) {
+            route = toCanary && canary != null ? Route.CANARY : Route.CHAMPION;
+            served = route == Route.CANARY ? canary : current;
+            served.using.incrementAndGet();
+        }
+        long began = System.nanoTime();
         try {
             List<I> inputs = new ArrayList<>(live.size());
             live.forEach(r -> inputs.add(r.input()));
@@ -362,19 +461,42 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
                 throw new MlopsException("the predictor of " + model + " returned " + outputs.size() + " outputs for "
                         + inputs.size() + " inputs");
             }
-            Duration compute = Duration.ofNanos(System.nanoTime() - start);
+            long took = System.nanoTime() - began;
+            Timer.builder(MetricNames.SERVING_COMPUTE).tags(MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE,
+                    route.name().toLowerCase(Locale.ROOT)).register(meters).record(took, TimeUnit.NANOSECONDS);
+            Duration compute = Duration.ofNanos(took);
             for (int i = 0; i < live.size(); i++) {
                 Request<I, O> r = live.get(i);
-                r.answer().complete(new Prediction<>(outputs.get(i), model, served.version.version(), Route.CHAMPION,
+                count(route, "ok");
+                r.answer().complete(new Prediction<>(outputs.get(i), model, served.version.version(), route,
                         Duration.ofNanos(start - r.enqueued()), compute));
             }
         } catch (Exception e) {
             RuntimeException failure = e instanceof MlopsException ? (MlopsException) e
                     : new MlopsException(model + " version " + served.version.version() + " failed: " + e, e, false);
-            live.forEach(r -> r.answer().completeExceptionally(failure));
+            LOG.warn("Endpoint {}: {} version {} failed a batch of {}: {}", name, model, served.version.version(), live.size(),
+                    e.toString());
+            Duration compute = Duration.ofNanos(System.nanoTime() - began);
+            live.forEach(r -> fail(r, failure, "failed", start, compute));
         } finally {
             served.release();
         }
+    }
+
+    /** Answers with the fallback when there is one, else fails the request. */
+    private void fail(Request<I, O> r, RuntimeException failure, String outcome, long start, Duration compute) {
+        if (fallback == null) {
+            count(r.canary() ? Route.CANARY : Route.CHAMPION, outcome);
+            r.answer().completeExceptionally(failure);
+            return;
+        }
+        count(Route.FALLBACK, "ok");
+        int version;
+        synchronized (swapLock) {
+            version = current.version.version();
+        }
+        r.answer().complete(new Prediction<>(fallback, model, version, Route.FALLBACK,
+                Duration.ofNanos(Math.max(0, start - r.enqueued())), compute));
     }
 
     @Override
@@ -398,6 +520,9 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             current.retire();
             if (previous != null) {
                 previous.retire();
+            }
+            if (canary != null) {
+                canary.retire();
             }
         }
         try (Stream<Path> files = Files.walk(downloads)) {
@@ -428,6 +553,8 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         private int queueCapacity = 1_000;
         private Duration defaultDeadline = Duration.ofSeconds(1);
         private @Nullable I warmUp;
+        private @Nullable O fallback;
+        private @Nullable MeterRegistry meters;
 
         private Builder(String name) {
             this.name = name;
@@ -562,6 +689,29 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
          */
         public Builder<I, O> warmUp(I input) {
             this.warmUp = input;
+            return this;
+        }
+
+        /**
+         * Answers with a default value, route {@link Route#FALLBACK}, when the model fails or a
+         * request's deadline passes before its batch runs.
+         *
+         * @param value the default answer
+         * @return this builder
+         */
+        public Builder<I, O> fallback(O value) {
+            this.fallback = Checks.notNull("endpoint.fallback", value);
+            return this;
+        }
+
+        /**
+         * Sets where the endpoint's timers, counters and gauges go.
+         *
+         * @param registry e.g. {@code mlops.meterRegistry()}; default a private registry
+         * @return this builder
+         */
+        public Builder<I, O> meters(MeterRegistry registry) {
+            this.meters = Checks.notNull("endpoint.meters", registry);
             return this;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ConflictException;
+import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.OperationTimeoutException;
 import dev.mlops.api.OverloadedException;
@@ -15,7 +16,9 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.Route;
+import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.nio.file.Path;
@@ -73,8 +76,12 @@ class EmbeddedServingEndpointTest {
     }
 
     private EmbeddedServingEndpoint.Builder<float[], Float> endpoint() {
+        return unwarmed().warmUp(ROW);
+    }
+
+    private EmbeddedServingEndpoint.Builder<float[], Float> unwarmed() {
         return EmbeddedServingEndpoint.<float[], Float>builder("rater").registry(mlops.registry()).events(mlops.eventBus())
-                .model("rater").alias("champion").loader(TrainedModel.servingLoader()).workers(2).warmUp(ROW);
+                .model("rater").alias("champion").loader(TrainedModel.servingLoader()).workers(2);
     }
 
     @Test
@@ -217,6 +224,84 @@ class EmbeddedServingEndpointTest {
             assertThatThrownBy(pinned::rollback).isInstanceOf(ConflictException.class);
             pinned.close();
             assertThatThrownBy(() -> pinned.predict(ROW)).isInstanceOf(ConflictException.class).hasMessageContaining("closed");
+        }
+    }
+
+    @Test
+    void sendsAStickyShareToACanaryAndCountsEveryRoute() throws Exception {
+        int[] v1 = new int[1];
+        int[] v2 = new int[1];
+        float first = register(2, v1);
+        float second = register(-3, v2);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().meters(meters).build()) {
+            endpoint.canary(v2[0], 30);
+            assertThat(meters.get(MetricNames.SERVING_MODELS_LOADED).gauge().value()).isEqualTo(2.0);
+            int canaried = 0;
+            for (int user = 0; user < 400; user++) {
+                Prediction<Float> p = endpoint.submit(ROW, "user-" + user, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+                Prediction<Float> again = endpoint.submit(ROW, "user-" + user, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+                assertThat(again.route()).as("sticky for user-%s", user).isEqualTo(p.route());
+                if (p.route() == Route.CANARY) {
+                    canaried++;
+                    assertThat(p.version()).isEqualTo(v2[0]);
+                    assertThat(p.value()).isEqualTo(second);
+                } else {
+                    assertThat(p.value()).isEqualTo(first);
+                }
+            }
+            assertThat(canaried).isBetween(80, 160);
+            endpoint.endCanary();
+            assertThat(endpoint.predict(ROW).route()).isEqualTo(Route.CHAMPION);
+            assertThat(meters.get(MetricNames.SERVING_REQUESTS).tags("route", "canary", "outcome", "ok").counter().count())
+                    .isEqualTo(2.0 * canaried);
+            assertThat(meters.get(MetricNames.SERVING_QUEUE_WAIT).timer().count()).isEqualTo(801);
+            assertThat(meters.get(MetricNames.SERVING_BATCH_SIZE).summary().count()).isPositive();
+        }
+    }
+
+    @Test
+    void answersWithTheFallbackWhenTheModelFailsOrTheDeadlinePasses() throws Exception {
+        int[] v1 = new int[1];
+        register(2, v1);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        ModelLoader<float[], Float> failing = (version, artifacts) -> new ModelLoader.Loaded<float[], Float>() {
+            @Override
+            public ModelLoader.BatchPredictor<float[], Float> newPredictor() {
+                return new ModelLoader.BatchPredictor<float[], Float>() {
+                    @Override
+                    public List<Float> predict(List<float[]> inputs) {
+                        throw new IllegalStateException("out of memory, say");
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (EmbeddedServingEndpoint<float[], Float> warmed = endpoint().loader(failing).fallback(-1f).warmUp(ROW).build()) {
+            throw new AssertionError("a model that fails its warm-up must not serve: " + warmed.version());
+        } catch (MlopsException e) {
+            assertThat(e).hasMessageStartingWith("cannot warm rater version " + v1[0]);
+        }
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = unwarmed().loader(failing).fallback(-1f).build()) {
+            Prediction<Float> p = endpoint.predict(ROW);
+            assertThat(p.route()).isEqualTo(Route.FALLBACK);
+            assertThat(p.value()).isEqualTo(-1f);
+        }
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = unwarmed().loader(failing).build()) {
+            assertThatThrownBy(() -> endpoint.predict(ROW)).hasMessageContaining("out of memory, say");
+        }
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().workers(1).maxBatchSize(64)
+                .maxBatchDelay(Duration.ofMillis(300)).fallback(-1f).build()) {
+            Prediction<Float> late = endpoint.submit(ROW, Duration.ofMillis(1)).get(10, TimeUnit.SECONDS);
+            assertThat(late.route()).isEqualTo(Route.FALLBACK);
         }
     }
 

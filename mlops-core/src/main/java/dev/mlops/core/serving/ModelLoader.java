@@ -62,6 +62,7 @@ public interface ModelLoader<I, O> {
      * @param <I> the input type
      * @param <O> the output type
      */
+    @FunctionalInterface
     interface BatchPredictor<I, O> extends AutoCloseable {
         /**
          * Predicts every input.
@@ -72,8 +73,9 @@ public interface ModelLoader<I, O> {
          */
         List<O> predict(List<I> inputs) throws Exception;
 
-        /** Frees the predictor. */
+        /** Frees the predictor; nothing by default. */
         @Override
-        void close();
+        default void close() {
+        }
     }
 }

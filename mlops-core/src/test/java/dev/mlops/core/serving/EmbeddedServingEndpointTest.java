@@ -269,15 +269,8 @@ class EmbeddedServingEndpointTest {
         ModelLoader<float[], Float> failing = (version, artifacts) -> new ModelLoader.Loaded<float[], Float>() {
             @Override
             public ModelLoader.BatchPredictor<float[], Float> newPredictor() {
-                return new ModelLoader.BatchPredictor<float[], Float>() {
-                    @Override
-                    public List<Float> predict(List<float[]> inputs) {
-                        throw new IllegalStateException("out of memory, say");
-                    }
-
-                    @Override
-                    public void close() {
-                    }
+                return inputs -> {
+                    throw new IllegalStateException("out of memory, say");
                 };
             }
 

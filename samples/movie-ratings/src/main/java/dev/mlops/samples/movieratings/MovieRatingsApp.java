@@ -6,6 +6,7 @@ import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
+import dev.mlops.api.serving.Prediction;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.training.TrainingReport;
@@ -82,6 +83,7 @@ public final class MovieRatingsApp {
         TrainingPipeline train = null;
         Table trainingSet = null;
         RatingModel.Trained starRater = null;
+        Prediction<Float> served = null;
         FeatureVector onlineMovie = null;
         String featurePlan = "";
         try (MovieApiServer api = MovieApiServer.start();
@@ -96,6 +98,7 @@ public final class MovieRatingsApp {
                 trainingSet = features.trainingSet(mlops.features());
                 onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
                 starRater = RatingModel.train(mlops, trainingSet);
+                served = RatingModel.serve(mlops, onlineMovie);
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }
@@ -155,6 +158,11 @@ public final class MovieRatingsApp {
                     RatingModel.MODEL, starRater.rows(), report.metrics().get("rmse"), report.bestEpoch(),
                     report.epochs().size(), report.stoppedEarly() ? " (stopped early)" : "", starRater.version(),
                     starRater.champion() ? " is now the champion" : " was not promoted");
+        }
+        if (served != null) {
+            out.printf(Locale.ROOT, "  serve      movie 1 for user 2: %.1f stars from %s version %d (%s), %.1f ms in the model%n",
+                    served.value(), served.model(), served.version(), served.route().name().toLowerCase(Locale.ROOT),
+                    served.computeTime().toNanos() / 1e6);
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();

@@ -1,11 +1,14 @@
 package dev.mlops.samples.movieratings;
 
 import dev.mlops.api.data.Table;
+import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.model.PromotionDecision;
 import dev.mlops.api.model.PromotionPolicy;
+import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.tracking.TrackingRun;
 import dev.mlops.core.platform.MlopsPlatform;
+import dev.mlops.core.serving.EmbeddedServingEndpoint;
 import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import dev.mlops.core.training.TrainingReport;
@@ -56,6 +59,27 @@ final class RatingModel {
             PromotionDecision decision = mlops.registry().promote(MODEL, version.version(), "champion", POLICY,
                     "movie-ratings");
             return new Trained(known.rowCount(), model.report(), version.version(), decision.promoted());
+        }
+    }
+
+    /**
+     * Serves the champion behind a batching endpoint and predicts the stars for one user and movie
+     * from their online features.
+     */
+    static Prediction<Float> serve(MlopsPlatform mlops, FeatureVector online) {
+        float[] input = new float[FEATURES.length];
+        for (int i = 0; i < input.length; i++) {
+            Object value = online.values().get(FEATURES[i]).value();
+            if (!(value instanceof Number)) {
+                throw new IllegalStateException(FEATURES[i] + " is not available online: " + online.values().get(FEATURES[i]));
+            }
+            input[i] = ((Number) value).floatValue();
+        }
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = EmbeddedServingEndpoint.<float[], Float>builder("star-rater")
+                .registry(mlops.registry()).events(mlops.eventBus()).meters(mlops.meterRegistry())
+                .model(MODEL).alias("champion").loader(TrainedModel.servingLoader())
+                .workers(2).warmUp(input).build()) {
+            return endpoint.predict(input);
         }
     }
 }

@@ -29,6 +29,8 @@ class MovieRatingsAppTest {
                         + " their rating time, 287 with a taste gap")
                 .containsPattern("mlp        movie-star-rater on 287 rated rows: validation rmse 0\\.\\d\\d, best epoch \\d+ of \\d+"
                         + "( \\(stopped early\\))?; version 1 is now the champion")
+                .containsPattern("serve      movie 1 for user 2: \\d\\.\\d stars from movie-star-rater version 1 \\(champion\\), "
+                        + "\\d+\\.\\d ms in the model")
                 .containsPattern("online     movie 1: vote_average \\d\\.\\d \\(PRESENT, from \\d{4}-\\d\\d-\\d\\dT00:00:00Z\\);"
                         + " user 2: taste gap -?\\d\\.\\d\\d \\(PRESENT\\)")
                 .contains("registry   movie-rater version 1 is now the champion")

@@ -9,9 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.inference.Predictor;
 import ai.djl.training.ParameterStore;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dev.mlops.api.Checks;
@@ -30,6 +28,7 @@ import dev.mlops.core.platform.internal.StateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -255,9 +254,10 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     /**
-     * Loads registered versions of this format for a serving endpoint: each predictor takes the raw
-     * feature values of one row (in {@link #features()} order), standardizes them as training did,
-     * and answers the prediction (a probability for classification). Inputs of the wrong length or
+     * Loads registered versions of this format for a serving endpoint: each input is the raw
+     * feature values of one row (in {@link #features()} order); a batch is standardized as training
+     * did into one (rows, features) tensor and answered in one forward pass (probabilities for
+     * classification). Inputs of the wrong length or
      * with a value that is not finite are refused when submitted.
      *
      * @return the loader
@@ -268,17 +268,20 @@ public final class TrainedModel implements AutoCloseable {
             return new ModelLoader.Loaded<>() {
                 @Override
                 public ModelLoader.BatchPredictor<float[], Float> newPredictor() {
-                    Predictor<float[], Float> predictor = trained.model.newPredictor(trained.translator());
-                    return new ModelLoader.BatchPredictor<>() {
-                        @Override
-                        public List<Float> predict(List<float[]> inputs) throws TranslateException {
-                            return predictor.batchPredict(inputs);
+                    // One (rows, features) tensor per batch: no per-row tensors, stacking or splitting.
+                    return inputs -> {
+                        int n = trained.card.features().size();
+                        float[] flat = new float[inputs.size() * n];
+                        int[] row = {0};
+                        for (int i = 0; i < inputs.size(); i++) {
+                            System.arraycopy(trained.card.standardize(inputs.get(i), row), 0, flat, i * n, n);
                         }
-
-                        @Override
-                        public void close() {
-                            predictor.close();
+                        float[] out = forward(trained.model, trained.card, flat, inputs.size());
+                        List<Float> answers = new ArrayList<>(out.length);
+                        for (float v : out) {
+                            answers.add(v);
                         }
+                        return answers;
                     };
                 }
 

@@ -11,5 +11,7 @@ public enum Route {
     /** A canary version that takes a share of the traffic. */
     CANARY,
     /** The fallback, after the routed model failed or missed the deadline. */
-    FALLBACK
+    FALLBACK,
+    /** A shadow model's answer: recorded for comparison, never returned to the caller. */
+    SHADOW
 }

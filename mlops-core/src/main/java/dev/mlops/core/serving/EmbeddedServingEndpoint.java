@@ -32,12 +32,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -97,6 +100,57 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     private @Nullable Served<I, O> previous;
     private @Nullable Served<I, O> canary;
     private double canaryPercent;
+    private volatile @Nullable Shadow shadow;
+
+    /** A shadow version with its own thread and a bounded backlog; what it answers goes to the recorder only. */
+    private final class Shadow {
+        final Served<I, O> served;
+        final BiConsumer<Prediction<O>, Prediction<O>> recorder;
+        final ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+                r -> {
+                    Thread t = new Thread(r, "mlops-endpoint-" + name + "-shadow");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        Shadow(Served<I, O> served, BiConsumer<Prediction<O>, Prediction<O>> recorder) {
+            this.served = served;
+            this.recorder = recorder;
+        }
+
+        /** Mirrors a batch the serving model answered; drops it (counted) when the shadow is behind. */
+        void mirror(List<I> inputs, List<Prediction<O>> answered) {
+            try {
+                thread.execute(() -> {
+                    long began = System.nanoTime();
+                    try {
+                        List<O> outputs = served.predictors.get(0).predict(inputs);
+                        Duration compute = Duration.ofNanos(System.nanoTime() - began);
+                        for (int i = 0; i < outputs.size() && i < answered.size(); i++) {
+                            recorder.accept(answered.get(i), new Prediction<>(outputs.get(i), model, served.version.version(),
+                                    Route.SHADOW, Duration.ZERO, compute));
+                        }
+                        count(Route.SHADOW, "ok");
+                    } catch (Exception e) {
+                        count(Route.SHADOW, "failed");
+                        LOG.warn("Endpoint {}: shadow version {} failed: {}", name, served.version.version(), e.toString());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                count(Route.SHADOW, "dropped");
+            }
+        }
+
+        void stop() {
+            thread.shutdown();
+            try {
+                thread.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            served.retire();
+        }
+    }
 
     private record Request<I, O>(I input, long enqueued, long deadline, boolean canary,
             CompletableFuture<Prediction<O>> answer) {
@@ -281,6 +335,35 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         LOG.info("Endpoint {} sends {}% to {} version {}", name, percent, model, version);
     }
 
+    /**
+     * Mirrors every batch the endpoint answers to another version on a thread of its own, and hands
+     * each pair (the answer returned, the shadow's answer) to a recorder; the shadow's answers are
+     * never returned, and when it falls behind, batches are dropped for it (counted as route
+     * {@code shadow}, outcome {@code dropped}) rather than slowing callers.
+     *
+     * @param version the version to load
+     * @param recorder receives (returned answer, shadow answer) on the shadow's thread
+     */
+    public void shadow(int version, BiConsumer<Prediction<O>, Prediction<O>> recorder) {
+        Checks.notNull("recorder", recorder);
+        Served<I, O> loaded = load(registry.version(model, version), 1);
+        Shadow replaced = shadow;
+        shadow = new Shadow(loaded, recorder);
+        if (replaced != null) {
+            replaced.stop();
+        }
+        LOG.info("Endpoint {} mirrors to {} version {}", name, model, version);
+    }
+
+    /** Stops mirroring and frees the shadow version, after what it was given. */
+    public void endShadow() {
+        Shadow ended = shadow;
+        shadow = null;
+        if (ended != null) {
+            ended.stop();
+        }
+    }
+
     /** Sends all traffic back to the served version and frees the canary. */
     public void endCanary() {
         Served<I, O> ended;
@@ -296,7 +379,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
 
     private double modelsLoaded() {
         synchronized (swapLock) {
-            return 1 + (previous != null ? 1 : 0) + (canary != null ? 1 : 0);
+            return 1 + (previous != null ? 1 : 0) + (canary != null ? 1 : 0) + (shadow != null ? 1 : 0);
         }
     }
 
@@ -367,6 +450,10 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     }
 
     private Served<I, O> load(ModelVersion version) {
+        return load(version, workers);
+    }
+
+    private Served<I, O> load(ModelVersion version, int predictorCount) {
         Path dir = downloads.resolve("v" + version.version() + "-" + System.nanoTime());
         registry.downloadArtifacts(version, dir);
         ModelLoader.Loaded<I, O> loaded;
@@ -379,7 +466,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         }
         List<ModelLoader.BatchPredictor<I, O>> predictors = new ArrayList<>();
         try {
-            for (int w = 0; w < workers; w++) {
+            for (int w = 0; w < predictorCount; w++) {
                 ModelLoader.BatchPredictor<I, O> predictor = loaded.newPredictor();
                 predictors.add(predictor);
                 if (warmUp != null) {
@@ -465,11 +552,20 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             Timer.builder(MetricNames.SERVING_COMPUTE).tags(MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE,
                     route.name().toLowerCase(Locale.ROOT)).register(meters).record(took, TimeUnit.NANOSECONDS);
             Duration compute = Duration.ofNanos(took);
+            Shadow mirror = shadow;
+            List<Prediction<O>> answered = mirror == null ? null : new ArrayList<>(live.size());
             for (int i = 0; i < live.size(); i++) {
                 Request<I, O> r = live.get(i);
                 count(route, "ok");
-                r.answer().complete(new Prediction<>(outputs.get(i), model, served.version.version(), route,
-                        Duration.ofNanos(start - r.enqueued()), compute));
+                Prediction<O> answer = new Prediction<>(outputs.get(i), model, served.version.version(), route,
+                        Duration.ofNanos(start - r.enqueued()), compute);
+                r.answer().complete(answer);
+                if (answered != null) {
+                    answered.add(answer);
+                }
+            }
+            if (mirror != null) {
+                mirror.mirror(inputs, answered);
             }
         } catch (Exception e) {
             RuntimeException failure = e instanceof MlopsException ? (MlopsException) e
@@ -516,6 +612,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
                 break;
             }
         }
+        endShadow();
         synchronized (swapLock) {
             current.retire();
             if (previous != null) {

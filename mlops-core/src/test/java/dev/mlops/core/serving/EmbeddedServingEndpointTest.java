@@ -298,6 +298,38 @@ class EmbeddedServingEndpointTest {
         }
     }
 
+    @Test
+    void mirrorsAnswersToAShadowWithoutReturningThem() throws Exception {
+        int[] v1 = new int[1];
+        int[] v2 = new int[1];
+        float first = register(2, v1);
+        float second = register(-3, v2);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        List<Prediction<Float>[]> pairs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch recorded = new CountDownLatch(20);
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().build()) {
+            endpoint.shadow(v2[0], (answered, shadowed) -> {
+                @SuppressWarnings("unchecked")
+                Prediction<Float>[] pair = new Prediction[] {answered, shadowed};
+                pairs.add(pair);
+                recorded.countDown();
+            });
+            for (int i = 0; i < 20; i++) {
+                Prediction<Float> p = endpoint.predict(ROW);
+                assertThat(p.route()).isEqualTo(Route.CHAMPION);
+                assertThat(p.value()).isEqualTo(first);
+            }
+            assertThat(recorded.await(30, TimeUnit.SECONDS)).isTrue();
+            endpoint.endShadow();
+        }
+        assertThat(pairs).allSatisfy(pair -> {
+            assertThat(pair[0].version()).isEqualTo(v1[0]);
+            assertThat(pair[1].route()).isEqualTo(Route.SHADOW);
+            assertThat(pair[1].version()).isEqualTo(v2[0]);
+            assertThat(pair[1].value()).isEqualTo(second);
+        });
+    }
+
     private static Throwable causeOf(CompletableFuture<?> future) {
         try {
             future.join();

@@ -2,6 +2,7 @@ package dev.mlops.testkit;
 
 import dev.mlops.api.event.Event;
 import dev.mlops.api.feature.FeatureVector;
+import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.tracking.RunInfo;
@@ -56,6 +57,16 @@ public class MlopsAssertions extends Assertions {
      */
     public static FeatureVectorAssert assertThat(FeatureVector actual) {
         return new FeatureVectorAssert(actual);
+    }
+
+    /**
+     * Assertions on a serving endpoint's answer.
+     *
+     * @param actual the prediction
+     * @return the assertion
+     */
+    public static PredictionAssert assertThat(Prediction<?> actual) {
+        return new PredictionAssert(actual);
     }
 
     /**

@@ -214,13 +214,21 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
+    private static Map<String, Object> tensor(String name, List<Integer> shape) {
+        Map<String, Object> tensor = new LinkedHashMap<>();
+        tensor.put("name", name);
+        tensor.put("datatype", "FP32");
+        tensor.put("shape", shape);
+        return tensor;
+    }
+
     private static Map<String, Object> metadata(String name, int version, Rows rows) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("versions", List.of(Integer.toString(version)));
         body.put("platform", "djl_pytorch");
-        body.put("inputs", List.of(Map.of("name", "features", "datatype", "FP32", "shape", List.of(-1, rows.features()))));
-        body.put("outputs", List.of(Map.of("name", "prediction", "datatype", "FP32", "shape", List.of(-1))));
+        body.put("inputs", List.of(tensor("features", List.of(-1, rows.features()))));
+        body.put("outputs", List.of(tensor("prediction", List.of(-1))));
         return body;
     }
 
@@ -275,8 +283,12 @@ public final class InferenceServer implements AutoCloseable {
         if (id != null) {
             response.put("id", id);
         }
-        response.put("outputs", List.of(Map.of("name", "prediction", "datatype", "FP32", "shape", List.of(values.size()),
-                "data", values)));
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("name", "prediction");
+        output.put("datatype", "FP32");
+        output.put("shape", List.of(values.size()));
+        output.put("data", values);
+        response.put("outputs", List.of(output));
         send(exchange, 200, response);
     }
 

@@ -83,7 +83,7 @@ public final class MovieRatingsApp {
         TrainingPipeline train = null;
         Table trainingSet = null;
         RatingModel.Trained starRater = null;
-        Prediction<Float> served = null;
+        RatingModel.Served served = null;
         FeatureVector onlineMovie = null;
         String featurePlan = "";
         try (MovieApiServer api = MovieApiServer.start();
@@ -160,9 +160,11 @@ public final class MovieRatingsApp {
                     starRater.champion() ? " is now the champion" : " was not promoted");
         }
         if (served != null) {
+            Prediction<Float> p = served.prediction();
             out.printf(Locale.ROOT, "  serve      movie 1 for user 2: %.1f stars from %s version %d (%s), %.1f ms in the model%n",
-                    served.value(), served.model(), served.version(), served.route().name().toLowerCase(Locale.ROOT),
-                    served.computeTime().toNanos() / 1e6);
+                    p.value(), p.model(), p.version(), p.route().name().toLowerCase(Locale.ROOT),
+                    p.computeTime().toNanos() / 1e6);
+            out.printf("  http       POST /v2/models/star-rater/infer -> %d %s%n", served.httpStatus(), served.httpBody());
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();

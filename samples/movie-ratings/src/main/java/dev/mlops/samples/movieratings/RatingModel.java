@@ -9,9 +9,16 @@ import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.tracking.TrackingRun;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
+import dev.mlops.core.serving.InferenceServer;
 import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import dev.mlops.core.training.TrainingReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 /**
  * Stage 3 with DJL: a small network that predicts the stars a user gives a movie from the
@@ -62,11 +69,15 @@ final class RatingModel {
         }
     }
 
+    /** What serving answered: in-process, and over the Open Inference Protocol. */
+    record Served(Prediction<Float> prediction, int httpStatus, String httpBody) {
+    }
+
     /**
-     * Serves the champion behind a batching endpoint and predicts the stars for one user and movie
-     * from their online features.
+     * Serves the champion behind a batching endpoint, predicts the stars for one user and movie from
+     * their online features, and asks the same over HTTP (Open Inference Protocol v2).
      */
-    static Prediction<Float> serve(MlopsPlatform mlops, FeatureVector online) {
+    static Served serve(MlopsPlatform mlops, FeatureVector online) {
         float[] input = new float[FEATURES.length];
         for (int i = 0; i < input.length; i++) {
             Object value = online.values().get(FEATURES[i]).value();
@@ -78,8 +89,24 @@ final class RatingModel {
         try (EmbeddedServingEndpoint<float[], Float> endpoint = EmbeddedServingEndpoint.<float[], Float>builder("star-rater")
                 .registry(mlops.registry()).events(mlops.eventBus()).meters(mlops.meterRegistry())
                 .model(MODEL).alias("champion").loader(TrainedModel.servingLoader())
-                .workers(2).warmUp(input).build()) {
-            return endpoint.predict(input);
+                .workers(2).warmUp(input).build();
+                InferenceServer http = InferenceServer.builder().rows(endpoint, FEATURES.length).build()) {
+            Prediction<Float> prediction = endpoint.predict(input);
+            StringBuilder data = new StringBuilder();
+            for (float v : input) {
+                data.append(data.length() == 0 ? "" : ",").append(v);
+            }
+            String body = "{\"id\":\"sample\",\"inputs\":[{\"name\":\"features\",\"shape\":[1," + input.length
+                    + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + http.address().getPort() + "/v2/models/star-rater/infer"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Served(prediction, response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -31,6 +31,8 @@ class MovieRatingsAppTest {
                         + "( \\(stopped early\\))?; version 1 is now the champion")
                 .containsPattern("serve      movie 1 for user 2: \\d\\.\\d stars from movie-star-rater version 1 \\(champion\\), "
                         + "\\d+\\.\\d ms in the model")
+                .containsPattern("http       POST /v2/models/star-rater/infer -> 200 \\{\"model_name\":\"star-rater\","
+                        + "\"model_version\":\"1\",\"id\":\"sample\",\"outputs\":\\[\\{.*\"data\":\\[\\d\\.\\d+\\]")
                 .containsPattern("online     movie 1: vote_average \\d\\.\\d \\(PRESENT, from \\d{4}-\\d\\d-\\d\\dT00:00:00Z\\);"
                         + " user 2: taste gap -?\\d\\.\\d\\d \\(PRESENT\\)")
                 .contains("registry   movie-rater version 1 is now the champion")

@@ -55,7 +55,7 @@ public final class NDArrays {
         float[] data = new float[rows * indexes.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < indexes.length; c++) {
-                data[r * indexes.length + c] = value(table, r, indexes[c]);
+                data[r * indexes.length + c] = floatAt(table, r, indexes[c]);
             }
         }
         return manager.create(data, new Shape(rows, indexes.length));
@@ -76,7 +76,7 @@ public final class NDArrays {
         int index = check(table, column);
         float[] data = new float[table.rowCount()];
         for (int r = 0; r < data.length; r++) {
-            data[r] = value(table, r, index);
+            data[r] = floatAt(table, r, index);
         }
         return manager.create(data, new Shape(data.length));
     }
@@ -100,7 +100,15 @@ public final class NDArrays {
         return index;
     }
 
-    private static float value(Table table, int row, int column) {
+    /**
+     * One value of a {@code LONG}, {@code DOUBLE} or {@code BOOLEAN} (1 or 0) column as a float.
+     *
+     * @param table the table
+     * @param row the row
+     * @param column the column index; the value must not be null
+     * @return the value
+     */
+    public static float floatAt(Table table, int row, int column) {
         switch (table.schema().columns().get(column).type()) {
             case LONG:
                 return table.longAt(row, column);

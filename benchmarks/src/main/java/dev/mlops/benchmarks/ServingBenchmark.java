@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -144,6 +146,24 @@ public class ServingBenchmark {
     @Threads(64)
     public Prediction<Float> endpointThroughput(Served s) {
         return s.endpoint.predict(input());
+    }
+
+    /**
+     * 64 requests in flight from 2 asynchronous callers (32 each, as an event-loop server would
+     * submit them); one operation is 32 answered requests.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(2)
+    @OperationsPerInvocation(32)
+    public int endpointThroughputAsync(Served s) {
+        CompletableFuture<?>[] answers = new CompletableFuture<?>[32];
+        for (int i = 0; i < answers.length; i++) {
+            answers[i] = s.endpoint.submit(input(), Duration.ofSeconds(10));
+        }
+        CompletableFuture.allOf(answers).join();
+        return answers.length;
     }
 
     /** Baseline: 64 callers, each with its own raw predictor. */

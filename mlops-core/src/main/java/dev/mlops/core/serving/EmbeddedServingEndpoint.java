@@ -19,6 +19,7 @@ import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.Route;
 import dev.mlops.api.serving.ServingEndpoint;
 import dev.mlops.core.platform.MetricNames;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,11 +32,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
@@ -94,6 +97,8 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     private volatile boolean running = true;
     private final MeterRegistry meters;
     private final Timer queueWait;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Route, Timer> computeTimers = new ConcurrentHashMap<>();
     private final DistributionSummary batchSizes;
     private final @Nullable O fallback;
     private Served<I, O> current;
@@ -384,8 +389,18 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     }
 
     private void count(Route route, String outcome) {
-        meters.counter(MetricNames.SERVING_REQUESTS, MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE,
-                route.name().toLowerCase(Locale.ROOT), MetricNames.TAG_OUTCOME, outcome).increment();
+        counter(route, outcome).increment();
+    }
+
+    private Counter counter(Route route, String outcome) {
+        return counters.computeIfAbsent(route.name() + "/" + outcome, k -> meters.counter(MetricNames.SERVING_REQUESTS,
+                MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE, route.name().toLowerCase(Locale.ROOT),
+                MetricNames.TAG_OUTCOME, outcome));
+    }
+
+    private Timer computeTimer(Route route) {
+        return computeTimers.computeIfAbsent(route, r -> Timer.builder(MetricNames.SERVING_COMPUTE).tags(MetricNames.TAG_ENDPOINT,
+                name, MetricNames.TAG_ROUTE, r.name().toLowerCase(Locale.ROOT)).register(meters));
     }
 
     @Override
@@ -491,6 +506,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
                 }
                 batch.add(first);
                 long until = first.enqueued() + maxBatchDelayNanos;
+                queue.drainTo(batch, maxBatchSize - 1);
                 while (batch.size() < maxBatchSize) {
                     long wait = until - System.nanoTime();
                     Request<I, O> next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
@@ -549,14 +565,13 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
                         + inputs.size() + " inputs");
             }
             long took = System.nanoTime() - began;
-            Timer.builder(MetricNames.SERVING_COMPUTE).tags(MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE,
-                    route.name().toLowerCase(Locale.ROOT)).register(meters).record(took, TimeUnit.NANOSECONDS);
+            computeTimer(route).record(took, TimeUnit.NANOSECONDS);
             Duration compute = Duration.ofNanos(took);
+            counter(route, "ok").increment(live.size());
             Shadow mirror = shadow;
             List<Prediction<O>> answered = mirror == null ? null : new ArrayList<>(live.size());
             for (int i = 0; i < live.size(); i++) {
                 Request<I, O> r = live.get(i);
-                count(route, "ok");
                 Prediction<O> answer = new Prediction<>(outputs.get(i), model, served.version.version(), route,
                         Duration.ofNanos(start - r.enqueued()), compute);
                 r.answer().complete(answer);

@@ -61,23 +61,7 @@ public class ServingBenchmark {
         public void setUp() throws IOException {
             home = Files.createTempDirectory("mlops-serving-bench-");
             mlops = MlopsPlatform.embedded(home);
-            List<Column> columns = new ArrayList<>();
-            String[] names = new String[FEATURES];
-            for (int f = 0; f < FEATURES; f++) {
-                names[f] = "f" + f;
-                columns.add(Column.of(names[f], ColumnType.DOUBLE));
-            }
-            columns.add(Column.of("y", ColumnType.DOUBLE));
-            Table.Builder rows = Table.builder(Schema.of(columns));
-            Random random = new Random(1);
-            for (int r = 0; r < 500; r++) {
-                Object[] row = new Object[FEATURES + 1];
-                for (int c = 0; c <= FEATURES; c++) {
-                    row[c] = random.nextGaussian();
-                }
-                rows.addRow(row);
-            }
-            model = TabularTrainer.builder().features(names).label("y").hidden(64).epochs(1).build().fit(rows.build());
+            model = mlp();
             ModelVersion version = model.register(mlops.registry(), "mlp", spec -> { });
             endpoint = EmbeddedServingEndpoint.<float[], Float>builder("mlp").registry(mlops.registry()).model("mlp")
                     .version(version.version()).loader(TrainedModel.servingLoader()).workers(2).maxBatchSize(64)
@@ -111,6 +95,27 @@ public class ServingBenchmark {
         public void tearDown() {
             predictor.close();
         }
+    }
+
+    /** An MLP (32 → 64 → 1) trained for one epoch on 500 random rows. */
+    static TrainedModel mlp() {
+        List<Column> columns = new ArrayList<>();
+        String[] names = new String[FEATURES];
+        for (int f = 0; f < FEATURES; f++) {
+            names[f] = "f" + f;
+            columns.add(Column.of(names[f], ColumnType.DOUBLE));
+        }
+        columns.add(Column.of("y", ColumnType.DOUBLE));
+        Table.Builder rows = Table.builder(Schema.of(columns));
+        Random random = new Random(1);
+        for (int r = 0; r < 500; r++) {
+            Object[] row = new Object[FEATURES + 1];
+            for (int c = 0; c <= FEATURES; c++) {
+                row[c] = random.nextGaussian();
+            }
+            rows.addRow(row);
+        }
+        return TabularTrainer.builder().features(names).label("y").hidden(64).epochs(1).build().fit(rows.build());
     }
 
     static float[] input() {

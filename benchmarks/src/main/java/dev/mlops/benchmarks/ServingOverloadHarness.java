@@ -1,14 +1,9 @@
 package dev.mlops.benchmarks;
 
 import dev.mlops.api.OverloadedException;
-import dev.mlops.api.data.Column;
-import dev.mlops.api.data.ColumnType;
-import dev.mlops.api.data.Schema;
-import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code java -Dai.djl.offline=true -cp benchmarks/target/benchmarks.jar dev.mlops.benchmarks.ServingOverloadHarness}.
  */
 public final class ServingOverloadHarness {
-    private static final int FEATURES = 32;
+    private static final int FEATURES = ServingBenchmark.FEATURES;
 
     private ServingOverloadHarness() {
     }
@@ -46,7 +40,7 @@ public final class ServingOverloadHarness {
      */
     public static void main(String[] args) throws Exception {
         Path home = Files.createTempDirectory("mlops-overload-");
-        try (MlopsPlatform mlops = MlopsPlatform.embedded(home); TrainedModel model = train()) {
+        try (MlopsPlatform mlops = MlopsPlatform.embedded(home); TrainedModel model = ServingBenchmark.mlp()) {
             ModelVersion version = model.register(mlops.registry(), "mlp", spec -> { });
             try (EmbeddedServingEndpoint<float[], Float> endpoint = EmbeddedServingEndpoint.<float[], Float>builder("mlp")
                     .registry(mlops.registry()).model("mlp").version(version.version()).loader(TrainedModel.servingLoader())
@@ -63,26 +57,6 @@ public final class ServingOverloadHarness {
         } finally {
             Benchmarks.deleteRecursively(home);
         }
-    }
-
-    private static TrainedModel train() {
-        List<Column> columns = new ArrayList<>();
-        String[] names = new String[FEATURES];
-        for (int f = 0; f < FEATURES; f++) {
-            names[f] = "f" + f;
-            columns.add(Column.of(names[f], ColumnType.DOUBLE));
-        }
-        columns.add(Column.of("y", ColumnType.DOUBLE));
-        Table.Builder rows = Table.builder(Schema.of(columns));
-        Random random = new Random(1);
-        for (int r = 0; r < 500; r++) {
-            Object[] row = new Object[FEATURES + 1];
-            for (int c = 0; c <= FEATURES; c++) {
-                row[c] = random.nextGaussian();
-            }
-            rows.addRow(row);
-        }
-        return TabularTrainer.builder().features(names).label("y").hidden(64).epochs(1).build().fit(rows.build());
     }
 
     /** Latencies in ns of every request made by {@code callers} threads, each waiting for its answer. */

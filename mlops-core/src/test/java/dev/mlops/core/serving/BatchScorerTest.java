@@ -13,7 +13,6 @@ import dev.mlops.api.model.ModelVersion;
 import dev.mlops.core.data.CsvFiles;
 import dev.mlops.core.data.ParquetFiles;
 import dev.mlops.core.platform.MlopsPlatform;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,21 +32,13 @@ class BatchScorerTest {
     @Test
     void scoresEveryRowInOrderThroughABusyEndpointAndFiles() {
         Random random = new Random(1);
-        Table.Builder training = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                Column.of("y", ColumnType.DOUBLE)));
-        for (int i = 0; i < 100; i++) {
-            double a = random.nextGaussian();
-            double b = random.nextGaussian();
-            training.addRow(a, b, 2 * a - b);
-        }
         Table.Builder candidates = Table.builder(ROWS);
         for (long i = 0; i < 3_000; i++) {
             candidates.addRow(i, random.nextGaussian(), random.nextGaussian());
         }
         Table table = candidates.build();
         try (MlopsPlatform mlops = MlopsPlatform.embedded(dir.resolve("home"));
-                TrainedModel model = TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(3).build()
-                        .fit(training.build())) {
+                TrainedModel model = TinyModels.fit(2)) {
             ModelVersion v = model.register(mlops.registry(), "scorer", spec -> { });
             try (EmbeddedServingEndpoint<float[], Float> endpoint = EmbeddedServingEndpoint.<float[], Float>builder("scorer")
                     .registry(mlops.registry()).model("scorer").version(v.version()).loader(TrainedModel.servingLoader())

@@ -20,13 +20,11 @@ import dev.mlops.api.serving.Route;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -57,18 +55,9 @@ class EmbeddedServingEndpointTest {
         mlops.close();
     }
 
-    /** Trains y = scale·a − (b − 10) and registers it; returns its version and prediction for {@link #ROW}. */
+    /** Trains y = scale·a − b and registers it; returns its version and prediction for {@link #ROW}. */
     private float register(double scale, int[] version) {
-        Random random = new Random(1);
-        Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                Column.of("y", ColumnType.DOUBLE)));
-        for (int i = 0; i < 200; i++) {
-            double a = random.nextGaussian();
-            double b = random.nextGaussian() * 3 + 10;
-            rows.addRow(a, b, scale * a - (b - 10));
-        }
-        try (TrainedModel model = TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(10).seed(3)
-                .build().fit(rows.build())) {
+        try (TrainedModel model = TinyModels.fit(scale)) {
             ModelVersion v = model.register(mlops.registry(), "rater", spec -> { });
             version[0] = v.version();
             return model.predict(Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE)))

@@ -15,7 +15,6 @@ import dev.mlops.api.feature.FeatureSource;
 import dev.mlops.api.feature.FeatureView;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.core.platform.MlopsPlatform;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,16 +44,7 @@ class FeatureEnrichedEndpointTest {
             mlops.features().push("stats", Table.builder(Schema.of(Column.of("user_id", ColumnType.STRING),
                             Column.of("at", ColumnType.TIMESTAMP), Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE)))
                     .addRow("u1", NOW.minusSeconds(60), 0.5, 1.0).build());
-            Random random = new Random(1);
-            Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                    Column.of("y", ColumnType.DOUBLE)));
-            for (int i = 0; i < 100; i++) {
-                double a = random.nextGaussian();
-                double b = random.nextGaussian();
-                rows.addRow(a, b, 2 * a - b);
-            }
-            try (TrainedModel model = TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(5).build()
-                    .fit(rows.build())) {
+            try (TrainedModel model = TinyModels.fit(2)) {
                 ModelVersion v = model.register(mlops.registry(), "scorer", spec -> { });
                 try (EmbeddedServingEndpoint<float[], Float> endpoint = EmbeddedServingEndpoint.<float[], Float>builder("scorer")
                         .registry(mlops.registry()).model("scorer").version(v.version()).loader(TrainedModel.servingLoader())

@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.mlops.api.data.Column;
-import dev.mlops.api.data.ColumnType;
-import dev.mlops.api.data.Schema;
-import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.MlopsPlatform;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,15 +40,7 @@ class InferenceServerTest {
     @BeforeEach
     void start() {
         mlops = MlopsPlatform.embedded(dir.resolve("home"));
-        Random random = new Random(1);
-        Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                Column.of("y", ColumnType.DOUBLE)));
-        for (int i = 0; i < 100; i++) {
-            double a = random.nextGaussian();
-            double b = random.nextGaussian();
-            rows.addRow(a, b, 2 * a - b);
-        }
-        model = TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(5).build().fit(rows.build());
+        model = TinyModels.fit(2);
         ModelVersion v = model.register(mlops.registry(), "rater", spec -> { });
         endpoint = EmbeddedServingEndpoint.<float[], Float>builder("rater").registry(mlops.registry()).model("rater")
                 .version(v.version()).loader(TrainedModel.servingLoader()).workers(2).queueCapacity(64).build();

@@ -41,7 +41,20 @@ public class MlopsException extends RuntimeException {
      * @param retryable whether the same call may succeed when made again unchanged
      */
     public MlopsException(String message, @Nullable Throwable cause, boolean retryable) {
-        super(message, cause);
+        this(message, cause, retryable, true);
+    }
+
+    /**
+     * Creates an exception that may leave out its stack trace, for refusals that are answers rather
+     * than faults (an overloaded queue) and must cost little to make.
+     *
+     * @param message what went wrong, with the offending value
+     * @param cause the underlying failure, or {@code null}
+     * @param retryable whether the same call may succeed when made again unchanged
+     * @param stackTrace whether to capture the stack trace
+     */
+    protected MlopsException(String message, @Nullable Throwable cause, boolean retryable, boolean stackTrace) {
+        super(message, cause, true, stackTrace);
         this.retryable = retryable;
     }
 

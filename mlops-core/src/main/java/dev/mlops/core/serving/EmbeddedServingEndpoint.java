@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -88,7 +89,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     private final long maxBatchDelayNanos;
     private final Duration defaultDeadline;
     private final @Nullable I warmUp;
-    private final int queueCapacity;
+    private final String overloaded;
     private final BlockingQueue<Request<I, O>> queue;
     private final List<Thread> threads = new ArrayList<>();
     private final Object swapLock = new Object();
@@ -97,15 +98,21 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     private volatile boolean running = true;
     private final MeterRegistry meters;
     private final Timer queueWait;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Counter[][] counters = new Counter[Route.values().length][Outcome.values().length];
     private final Map<Route, Timer> computeTimers = new ConcurrentHashMap<>();
     private final DistributionSummary batchSizes;
     private final @Nullable O fallback;
-    private Served<I, O> current;
-    private @Nullable Served<I, O> previous;
-    private @Nullable Served<I, O> canary;
-    private double canaryPercent;
+    /** What serves; replaced whole under {@link #swapLock}, read without it when a request arrives. */
+    private volatile Routing<I, O> routing;
     private volatile @Nullable Shadow shadow;
+
+    /** How a request ended, as the {@code outcome} tag of the request counter. */
+    private enum Outcome { OK, FAILED, TIMEOUT, INVALID, OVERLOADED, DROPPED }
+
+    /** The served version, the one before it (for rollback), and the canary with its share in percent. */
+    private record Routing<I, O>(Served<I, O> current, @Nullable Served<I, O> previous, @Nullable Served<I, O> canary,
+            double canaryPercent) {
+    }
 
     /** A shadow version with its own thread and a bounded backlog; what it answers goes to the recorder only. */
     private final class Shadow {
@@ -135,14 +142,14 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
                             recorder.accept(answered.get(i), new Prediction<>(outputs.get(i), model, served.version.version(),
                                     Route.SHADOW, Duration.ZERO, compute));
                         }
-                        count(Route.SHADOW, "ok");
+                        count(Route.SHADOW, Outcome.OK);
                     } catch (Exception e) {
-                        count(Route.SHADOW, "failed");
+                        count(Route.SHADOW, Outcome.FAILED);
                         LOG.warn("Endpoint {}: shadow version {} failed: {}", name, served.version.version(), e.toString());
                     }
                 });
             } catch (RejectedExecutionException e) {
-                count(Route.SHADOW, "dropped");
+                count(Route.SHADOW, Outcome.DROPPED);
             }
         }
 
@@ -215,7 +222,8 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             throw new ValidationException("endpoint.maxBatchDelay", "not be negative", b.maxBatchDelay);
         }
         this.defaultDeadline = Checks.positive("endpoint.defaultDeadline", b.defaultDeadline);
-        this.queueCapacity = Checks.inRange("endpoint.queueCapacity", b.queueCapacity, 1, 1 << 24);
+        int queueCapacity = Checks.inRange("endpoint.queueCapacity", b.queueCapacity, 1, 1 << 24);
+        this.overloaded = "endpoint " + name + " queue is full (" + queueCapacity + " requests)";
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.warmUp = b.warmUp;
         this.fallback = b.fallback;
@@ -234,7 +242,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
                 ? registry.versionByAlias(model, alias).orElseThrow(() -> new NotFoundException("alias", model + "@" + alias,
                         "set it before serving"))
                 : registry.version(model, b.version);
-        this.current = load(first);
+        this.routing = new Routing<>(load(first), null, null, 0);
         this.subscription = alias != null && b.events != null
                 ? b.events.subscribe(EventTypes.MODEL_ALIAS_CHANGED, this::onAliasChanged) : null;
         for (int w = 0; w < workers; w++) {
@@ -266,9 +274,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
 
     @Override
     public int version() {
-        synchronized (swapLock) {
-            return current.version.version();
-        }
+        return routing.current().version.version();
     }
 
     @Override
@@ -285,24 +291,19 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             answer.completeExceptionally(new ConflictException("endpoint " + name + " is closed"));
             return answer;
         }
-        boolean toCanary;
+        Routing<I, O> now = routing;
+        boolean toCanary = now.canary() != null && share(routingKey) < now.canaryPercent();
         try {
-            Served<I, O> served;
-            synchronized (swapLock) {
-                served = current;
-                toCanary = canary != null && share(routingKey) < canaryPercent;
-            }
-            served.loaded.check(input);
+            now.current().loaded.check(input);
         } catch (RuntimeException e) {
-            count(Route.CHAMPION, "invalid");
+            count(Route.CHAMPION, Outcome.INVALID);
             answer.completeExceptionally(e);
             return answer;
         }
-        long now = System.nanoTime();
-        if (!queue.offer(new Request<>(input, now, now + deadline.toNanos(), toCanary, answer))) {
-            count(toCanary ? Route.CANARY : Route.CHAMPION, "overloaded");
-            answer.completeExceptionally(new OverloadedException("endpoint " + name + " queue is full ("
-                    + queueCapacity + " requests)"));
+        long enqueued = System.nanoTime();
+        if (!queue.offer(new Request<>(input, enqueued, enqueued + deadline.toNanos(), toCanary, answer))) {
+            count(toCanary ? Route.CANARY : Route.CHAMPION, Outcome.OVERLOADED);
+            answer.completeExceptionally(new OverloadedException(overloaded));
         }
         return answer;
     }
@@ -330,9 +331,9 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         Served<I, O> loaded = load(registry.version(model, version));
         Served<I, O> replaced;
         synchronized (swapLock) {
-            replaced = canary;
-            canary = loaded;
-            canaryPercent = percent;
+            Routing<I, O> was = routing;
+            replaced = was.canary();
+            routing = new Routing<>(was.current(), was.previous(), loaded, percent);
         }
         if (replaced != null) {
             replaced.retire();
@@ -373,9 +374,9 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     public void endCanary() {
         Served<I, O> ended;
         synchronized (swapLock) {
-            ended = canary;
-            canary = null;
-            canaryPercent = 0;
+            Routing<I, O> was = routing;
+            ended = was.canary();
+            routing = new Routing<>(was.current(), was.previous(), null, 0);
         }
         if (ended != null) {
             ended.retire();
@@ -383,19 +384,23 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     }
 
     private double modelsLoaded() {
-        synchronized (swapLock) {
-            return 1 + (previous != null ? 1 : 0) + (canary != null ? 1 : 0) + (shadow != null ? 1 : 0);
-        }
+        Routing<I, O> now = routing;
+        return 1 + (now.previous() != null ? 1 : 0) + (now.canary() != null ? 1 : 0) + (shadow != null ? 1 : 0);
     }
 
-    private void count(Route route, String outcome) {
+    private void count(Route route, Outcome outcome) {
         counter(route, outcome).increment();
     }
 
-    private Counter counter(Route route, String outcome) {
-        return counters.computeIfAbsent(route.name() + "/" + outcome, k -> meters.counter(MetricNames.SERVING_REQUESTS,
-                MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE, route.name().toLowerCase(Locale.ROOT),
-                MetricNames.TAG_OUTCOME, outcome));
+    /** The request counter of a route and outcome; a racing first use registers the same counter twice, harmlessly. */
+    private Counter counter(Route route, Outcome outcome) {
+        Counter c = counters[route.ordinal()][outcome.ordinal()];
+        if (c == null) {
+            c = meters.counter(MetricNames.SERVING_REQUESTS, MetricNames.TAG_ENDPOINT, name, MetricNames.TAG_ROUTE,
+                    route.name().toLowerCase(Locale.ROOT), MetricNames.TAG_OUTCOME, outcome.name().toLowerCase(Locale.ROOT));
+            counters[route.ordinal()][outcome.ordinal()] = c;
+        }
+        return c;
     }
 
     private Timer computeTimer(Route route) {
@@ -422,12 +427,12 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     @Override
     public int rollback() {
         synchronized (swapLock) {
-            if (previous == null) {
+            Routing<I, O> was = routing;
+            if (was.previous() == null) {
                 throw new ConflictException("endpoint " + name + " has no earlier version to roll back to");
             }
-            Served<I, O> back = previous;
-            previous = current;
-            current = back;
+            Served<I, O> back = was.previous();
+            routing = new Routing<>(back, was.current(), was.canary(), was.canaryPercent());
             LOG.info("Endpoint {} rolled back to {} version {}", name, model, back.version.version());
             return back.version.version();
         }
@@ -443,9 +448,9 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         Served<I, O> loaded = load(target);
         Served<I, O> retired;
         synchronized (swapLock) {
-            retired = previous;
-            previous = current;
-            current = loaded;
+            Routing<I, O> was = routing;
+            retired = was.previous();
+            routing = new Routing<>(loaded, was.current(), was.canary(), was.canaryPercent());
         }
         if (retired != null) {
             retired.retire();
@@ -534,7 +539,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             queueWait.record(start - r.enqueued(), TimeUnit.NANOSECONDS);
             if (start > r.deadline()) {
                 fail(r, new OperationTimeoutException("prediction of endpoint " + name,
-                        Duration.ofNanos(r.deadline() - r.enqueued())), "timeout", start, Duration.ZERO);
+                        Duration.ofNanos(r.deadline() - r.enqueued())), Outcome.TIMEOUT, start, Duration.ZERO);
             } else {
                 (r.canary() ? canaried : champion).add(r);
             }
@@ -551,8 +556,9 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         Served<I, O> served;
         Route route;
         synchronized (swapLock) {
-            route = toCanary && canary != null ? Route.CANARY : Route.CHAMPION;
-            served = route == Route.CANARY ? canary : current;
+            Routing<I, O> now = routing;
+            route = toCanary && now.canary() != null ? Route.CANARY : Route.CHAMPION;
+            served = route == Route.CANARY ? now.canary() : now.current();
             served.using.incrementAndGet();
         }
         long began = System.nanoTime();
@@ -567,7 +573,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             long took = System.nanoTime() - began;
             computeTimer(route).record(took, TimeUnit.NANOSECONDS);
             Duration compute = Duration.ofNanos(took);
-            counter(route, "ok").increment(live.size());
+            counter(route, Outcome.OK).increment(live.size());
             Shadow mirror = shadow;
             List<Prediction<O>> answered = mirror == null ? null : new ArrayList<>(live.size());
             for (int i = 0; i < live.size(); i++) {
@@ -588,25 +594,21 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             LOG.warn("Endpoint {}: {} version {} failed a batch of {}: {}", name, model, served.version.version(), live.size(),
                     e.toString());
             Duration compute = Duration.ofNanos(System.nanoTime() - began);
-            live.forEach(r -> fail(r, failure, "failed", start, compute));
+            live.forEach(r -> fail(r, failure, Outcome.FAILED, start, compute));
         } finally {
             served.release();
         }
     }
 
     /** Answers with the fallback when there is one, else fails the request. */
-    private void fail(Request<I, O> r, RuntimeException failure, String outcome, long start, Duration compute) {
+    private void fail(Request<I, O> r, RuntimeException failure, Outcome outcome, long start, Duration compute) {
         if (fallback == null) {
             count(r.canary() ? Route.CANARY : Route.CHAMPION, outcome);
             r.answer().completeExceptionally(failure);
             return;
         }
-        count(Route.FALLBACK, "ok");
-        int version;
-        synchronized (swapLock) {
-            version = current.version.version();
-        }
-        r.answer().complete(new Prediction<>(fallback, model, version, Route.FALLBACK,
+        count(Route.FALLBACK, Outcome.OK);
+        r.answer().complete(new Prediction<>(fallback, model, version(), Route.FALLBACK,
                 Duration.ofNanos(Math.max(0, start - r.enqueued())), compute));
     }
 
@@ -629,13 +631,8 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         }
         endShadow();
         synchronized (swapLock) {
-            current.retire();
-            if (previous != null) {
-                previous.retire();
-            }
-            if (canary != null) {
-                canary.retire();
-            }
+            Routing<I, O> last = routing;
+            Stream.of(last.current(), last.previous(), last.canary()).filter(Objects::nonNull).forEach(Served::retire);
         }
         try (Stream<Path> files = Files.walk(downloads)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -238,13 +238,20 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         } catch (IOException e) {
             throw new MlopsException("cannot create a download directory: " + e.getMessage(), e, true);
         }
-        ModelVersion first = alias != null
-                ? registry.versionByAlias(model, alias).orElseThrow(() -> new NotFoundException("alias", model + "@" + alias,
-                        "set it before serving"))
-                : registry.version(model, b.version);
-        this.routing = new Routing<>(load(first), null, null, 0);
-        this.subscription = alias != null && b.events != null
-                ? b.events.subscribe(EventTypes.MODEL_ALIAS_CHANGED, this::onAliasChanged) : null;
+        ModelVersion first;
+        try {
+            first = alias != null ? registry.versionByAlias(model, alias).orElseThrow(() -> new NotFoundException("alias",
+                    model + "@" + alias, "set it before serving")) : registry.version(model, b.version);
+            this.routing = new Routing<>(load(first), null, null, 0);
+            this.subscription = alias != null && b.events != null
+                    ? b.events.subscribe(EventTypes.MODEL_ALIAS_CHANGED, this::onAliasChanged) : null;
+        } catch (RuntimeException e) {
+            if (routing != null) {
+                routing.current().retire();
+            }
+            deleteDownloads();
+            throw e;
+        }
         for (int w = 0; w < workers; w++) {
             int index = w;
             Thread t = new Thread(() -> work(index), "mlops-endpoint-" + name + "-" + w);
@@ -634,6 +641,10 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             Routing<I, O> last = routing;
             Stream.of(last.current(), last.previous(), last.canary()).filter(Objects::nonNull).forEach(Served::retire);
         }
+        deleteDownloads();
+    }
+
+    private void deleteDownloads() {
         try (Stream<Path> files = Files.walk(downloads)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * ({@code float[]}) and whose output is one number: {@code GET /v2/health/live},
  * {@code GET /v2/health/ready}, {@code GET /v2/models/{name}[/versions/{v}]} (metadata),
  * {@code GET /v2/models/{name}/ready}, {@code POST /v2/models/{name}[/versions/{v}]/infer} with an
- * {@code FP32} tensor of shape {@code [rows, features]}, and {@code GET /metrics} when a scrape
+ * tensor of shape {@code [rows, features]} in any numeric datatype of the protocol ({@code FP32},
+ * {@code FP64}, {@code INT64}, {@code BOOL}...), and {@code GET /metrics} when a scrape
  * function is set. Errors are JSON ({@code {"error": "..."}}) with 400 for bad input, 401 without
  * the bearer token, 404 for an unknown model or version, 413 for a body over the limit, 429 when
  * the endpoint's queue is full, 503 when it is not ready, 504 when the deadline passed; never a
@@ -292,40 +293,88 @@ public final class InferenceServer implements AutoCloseable {
         send(exchange, 200, response);
     }
 
-    /** Reads the one FP32 input tensor of shape [rows, features], data flat or nested by row. */
+    /**
+     * Reads the one input tensor: shape {@code [rows, features]} (or {@code [features]} for one row),
+     * data flat or nested by row, any numeric datatype of the protocol — {@code BOOL} as 0 and 1,
+     * integer types only with whole numbers in their range, {@code FP16}, {@code FP32} and {@code FP64}
+     * as given.
+     */
     static List<float[]> decode(Map<?, ?> request, int features) {
         if (!(request.get("inputs") instanceof List<?> tensors) || tensors.size() != 1
                 || !(tensors.get(0) instanceof Map<?, ?> tensor)) {
             throw new ValidationException("inputs", "hold one tensor", request.get("inputs"));
         }
-        if (!"FP32".equals(tensor.get("datatype"))) {
-            throw new ValidationException("inputs[0].datatype", "be FP32", tensor.get("datatype"));
+        if (!(tensor.get("datatype") instanceof String datatype) || !NUMERIC.containsKey(datatype)) {
+            throw new ValidationException("inputs[0].datatype", "be one of " + NUMERIC.keySet(), tensor.get("datatype"));
         }
-        if (!(tensor.get("shape") instanceof List<?> shape) || shape.size() != 2
-                || !(shape.get(0) instanceof Integer rowCount) || !(shape.get(1) instanceof Integer width)
-                || rowCount < 1 || rowCount > 100_000 || width != features) {
-            throw new ValidationException("inputs[0].shape", "be [rows, " + features + "] with 1 to 100000 rows",
-                    tensor.get("shape"));
-        }
+        int rowCount = rowsOf(tensor.get("shape"), features);
         List<Object> data = new ArrayList<>();
         flatten(tensor.get("data"), data, 0);
         if (data.size() != rowCount * features) {
-            throw new ValidationException("inputs[0].data", "hold " + rowCount * features + " numbers for shape "
-                    + shape, data.size() + " values");
+            throw new ValidationException("inputs[0].data", "hold " + rowCount * features + " values for shape "
+                    + tensor.get("shape"), data.size() + " values");
         }
+        double[] range = NUMERIC.get(datatype);
         List<float[]> rows = new ArrayList<>(rowCount);
         for (int r = 0; r < rowCount; r++) {
             float[] row = new float[features];
             for (int c = 0; c < features; c++) {
                 Object v = data.get(r * features + c);
-                if (!(v instanceof Number number)) {
-                    throw new ValidationException("inputs[0].data[" + (r * features + c) + "]", "be a number", v);
-                }
-                row[c] = number.floatValue();
+                row[c] = value(datatype, range, v, "inputs[0].data[" + (r * features + c) + "]");
             }
             rows.add(row);
         }
         return rows;
+    }
+
+    /** The protocol's numeric datatypes, each with the range [low, high) of its values. */
+    private static final Map<String, double[]> NUMERIC = numeric();
+
+    private static Map<String, double[]> numeric() {
+        double inf = Double.POSITIVE_INFINITY;
+        Map<String, double[]> types = new LinkedHashMap<>();
+        types.put("BOOL", new double[] {0, 2});
+        types.put("UINT8", new double[] {0, 0x1p8});
+        types.put("UINT16", new double[] {0, 0x1p16});
+        types.put("UINT32", new double[] {0, 0x1p32});
+        types.put("UINT64", new double[] {0, 0x1p64});
+        types.put("INT8", new double[] {-0x1p7, 0x1p7});
+        types.put("INT16", new double[] {-0x1p15, 0x1p15});
+        types.put("INT32", new double[] {-0x1p31, 0x1p31});
+        types.put("INT64", new double[] {-0x1p63, 0x1p63});
+        types.put("FP16", new double[] {-inf, inf});
+        types.put("FP32", new double[] {-inf, inf});
+        types.put("FP64", new double[] {-inf, inf});
+        return java.util.Collections.unmodifiableMap(types);
+    }
+
+    private static int rowsOf(@Nullable Object shape, int features) {
+        if (shape instanceof List<?> dims && dims.size() == 1 && dims.get(0) instanceof Integer width && width == features) {
+            return 1;
+        }
+        if (!(shape instanceof List<?> dims) || dims.size() != 2 || !(dims.get(0) instanceof Integer rowCount)
+                || !(dims.get(1) instanceof Integer width) || rowCount < 1 || rowCount > 100_000 || width != features) {
+            throw new ValidationException("inputs[0].shape", "be [rows, " + features + "] with 1 to 100000 rows, or ["
+                    + features + "] for one row", shape);
+        }
+        return rowCount;
+    }
+
+    private static float value(String datatype, double[] range, @Nullable Object v, String field) {
+        if (datatype.equals("BOOL")) {
+            if (!(v instanceof Boolean b)) {
+                throw new ValidationException(field, "be true or false for BOOL", v);
+            }
+            return b ? 1 : 0;
+        }
+        if (!(v instanceof Number number)) {
+            throw new ValidationException(field, "be a number", v);
+        }
+        double d = number.doubleValue();
+        if (datatype.contains("INT") && (d != Math.rint(d) || d < range[0] || d >= range[1])) {
+            throw new ValidationException(field, "be a whole number in the range of " + datatype, v);
+        }
+        return (float) d;
     }
 
     private static void flatten(@Nullable Object value, List<Object> into, int depth) {

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.Signature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,6 +68,7 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
      */
     @Override
     public Loaded<float[], Float> load(ModelVersion version, Path artifacts) {
+        version.signature().ifPresent(signature -> checkSignature(version, signature));
         Model model = Model.newInstance("torchscript", "PyTorch");
         try {
             Path file = find(artifacts);
@@ -120,6 +122,20 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
     }
 
     /** The model file: MLflow's pytorch model data when there is an MLmodel file, else the one .pt file. */
+    /** Refuses a version whose registered input is not a row of as many values as this loader reads. */
+    private void checkSignature(ModelVersion version, Signature signature) {
+        if (signature.inputs().size() != 1) {
+            throw new ValidationException("signature of " + version.model() + " version " + version.version(),
+                    "have one input tensor for a loader of rows", signature.inputs().size() + " inputs");
+        }
+        List<Long> shape = signature.inputs().get(0).shape();
+        long width = shape.isEmpty() ? -1 : shape.get(shape.size() - 1);
+        if (width != -1 && width != features) {
+            throw new ValidationException("signature of " + version.model() + " version " + version.version(),
+                    "take rows of " + features + " values as the loader reads them", "input shape " + shape);
+        }
+    }
+
     static Path find(Path artifacts) throws IOException {
         Path mlmodel = artifacts.resolve("MLmodel");
         if (Files.isRegularFile(mlmodel)) {

@@ -19,8 +19,11 @@ import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.Route;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.mlops.core.event.InProcessEventBus;
 import dev.mlops.core.training.TrainedModel;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,7 +207,7 @@ class EmbeddedServingEndpointTest {
     }
 
     @Test
-    void refusesBindingsThatCannotServe() {
+    void refusesBindingsThatCannotServe() throws IOException {
         assertThatThrownBy(() -> endpoint().build()).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> endpoint().version(1).build()).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("be bound to an alias or a version");
@@ -215,6 +219,34 @@ class EmbeddedServingEndpointTest {
             assertThatThrownBy(pinned::rollback).isInstanceOf(ConflictException.class);
             pinned.close();
             assertThatThrownBy(() -> pinned.predict(ROW)).isInstanceOf(ConflictException.class).hasMessageContaining("closed");
+        }
+
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        AtomicInteger loaded = new AtomicInteger();
+        ModelLoader<float[], Float> counting = (version, artifacts) -> {
+            ModelLoader.Loaded<float[], Float> model = TrainedModel.servingLoader().load(version, artifacts);
+            loaded.incrementAndGet();
+            return new ModelLoader.Loaded<>() {
+                @Override
+                public ModelLoader.BatchPredictor<float[], Float> newPredictor() {
+                    return model.newPredictor();
+                }
+
+                @Override
+                public void close() {
+                    model.close();
+                    loaded.decrementAndGet();
+                }
+            };
+        };
+        InProcessEventBus closedBus = InProcessEventBus.builder().name("closed").build();
+        closedBus.close();
+        assertThatThrownBy(() -> EmbeddedServingEndpoint.<float[], Float>builder("unsubscribed").registry(mlops.registry())
+                .events(closedBus).model("rater").alias("champion").loader(counting).workers(1).build())
+                .hasMessageContaining("is closed");
+        assertThat(loaded).as("models left loaded by a failed build").hasValue(0);
+        try (Stream<Path> temp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(temp.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("mlops-endpoint-unsubscribed-"));
         }
     }
 

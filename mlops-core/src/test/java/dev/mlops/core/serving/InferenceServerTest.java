@@ -105,6 +105,28 @@ class InferenceServerTest {
     }
 
     @Test
+    void takesEveryNumericDatatypeOfTheProtocolAndOneRowAsAVector() throws Exception {
+        float expected = endpoint.predict(new float[] {1.0f, 0.0f}).value();
+        for (String tensor : List.of("\"datatype\":\"FP64\",\"shape\":[1,2],\"data\":[1.0,0.0]",
+                "\"datatype\":\"INT64\",\"shape\":[1,2],\"data\":[1,0]",
+                "\"datatype\":\"UINT8\",\"shape\":[2],\"data\":[1,0]",
+                "\"datatype\":\"BOOL\",\"shape\":[1,2],\"data\":[[true,false]]")) {
+            HttpResponse<String> response = post(INFER, "{\"inputs\":[{\"name\":\"features\"," + tensor + "}]}");
+            assertThat(response.statusCode()).as(tensor).isEqualTo(200);
+            List<?> data = (List<?>) ((Map<?, ?>) ((List<?>) json(response).get("outputs")).get(0)).get("data");
+            assertThat(((Number) data.get(0)).floatValue()).as(tensor).isCloseTo(expected, within(1e-5f));
+        }
+        String int8 = "{\"inputs\":[{\"name\":\"features\",\"datatype\":\"INT8\",\"shape\":[1,2],\"data\":[1,%s]}]}";
+        assertThat(json(post(INFER, int8.formatted("128"))).get("error"))
+                .isEqualTo("inputs[0].data[1] must be a whole number in the range of INT8, was '128'");
+        assertThat(json(post(INFER, int8.formatted("0.5"))).get("error"))
+                .isEqualTo("inputs[0].data[1] must be a whole number in the range of INT8, was '0.5'");
+        HttpResponse<String> bytes = post(INFER, int8.replace("INT8", "BYTES").formatted("0"));
+        assertThat(bytes.statusCode()).isEqualTo(400);
+        assertThat(json(bytes).get("error").toString()).startsWith("inputs[0].datatype must be one of [BOOL, UINT8,");
+    }
+
+    @Test
     void refusesWhatItCannotServeWithTheRightStatusAndAJsonError() throws Exception {
         String one = "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,2]}]}";
         assertThat(post("/v2/models/nope/infer", one).statusCode()).isEqualTo(404);

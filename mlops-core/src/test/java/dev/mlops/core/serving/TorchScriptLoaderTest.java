@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.Signature;
+import dev.mlops.api.model.TensorSpec;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.MlopsPlatform;
 import java.io.IOException;
@@ -60,6 +62,20 @@ class TorchScriptLoaderTest {
         Path escaping = Files.createDirectories(dir.resolve("escaping"));
         Files.writeString(escaping.resolve("MLmodel"), "flavors:\n  pytorch:\n    model_data: ../../etc\n");
         assertThatThrownBy(() -> TorchScriptLoader.find(escaping)).hasMessageStartingWith("MLmodel model_data must stay inside");
+    }
+
+    @Test
+    void refusesAVersionWhoseSignatureTakesOtherRows() throws IOException {
+        Path artifacts = Files.createDirectories(dir.resolve("signed"));
+        Files.write(artifacts.resolve("model.pt"), new byte[] {1});
+        try (MlopsPlatform mlops = MlopsPlatform.embedded(dir.resolve("home"))) {
+            ModelVersion v = mlops.registry().createVersion(s -> s.model("signed").artifacts(artifacts).format("torchscript")
+                    .signature(new Signature(List.of(TensorSpec.of("x", "float32", -1, 3)),
+                            List.of(TensorSpec.of("y", "float32", -1)))));
+            assertThatThrownBy(() -> TorchScriptLoader.rows(4).load(v, artifacts)).isInstanceOf(ValidationException.class)
+                    .hasMessage("signature of signed version 1 must take rows of 4 values as the loader reads them, was"
+                            + " 'input shape [-1, 3]'");
+        }
     }
 
     @Test

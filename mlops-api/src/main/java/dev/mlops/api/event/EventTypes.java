@@ -62,6 +62,8 @@ public final class EventTypes {
 
     /** Drift beyond a threshold was detected; subject: the monitored model or feature view. */
     public static final String MONITOR_DRIFT_DETECTED = "dev.mlops.monitor.drift.detected";
+    /** A model's performance on labelled predictions fell below its threshold; subject: the model. */
+    public static final String MONITOR_PERFORMANCE_DEGRADED = "dev.mlops.monitor.performance.degraded";
     /** An alert started firing; subject: the alert name. */
     public static final String MONITOR_ALERT_FIRED = "dev.mlops.monitor.alert.fired";
     /** A firing alert resolved; subject: the alert name. */
@@ -73,7 +75,7 @@ public final class EventTypes {
             PIPELINE_STEP_FAILED, DATA_VALIDATION_FAILED, FEATURE_VIEW_APPLIED, FEATURE_MATERIALIZED,
             TRACKING_RUN_FINISHED, MODEL_VERSION_CREATED, MODEL_ALIAS_CHANGED, MODEL_STAGE_CHANGED,
             MODEL_PROMOTION_REJECTED,
-            SERVING_ENDPOINT_DEPLOYED, SERVING_MODEL_SWAPPED, MONITOR_DRIFT_DETECTED,
+            SERVING_ENDPOINT_DEPLOYED, SERVING_MODEL_SWAPPED, MONITOR_DRIFT_DETECTED, MONITOR_PERFORMANCE_DEGRADED,
             MONITOR_ALERT_FIRED, MONITOR_ALERT_RESOLVED);
 
     private EventTypes() {

@@ -55,6 +55,8 @@ public final class MetricNames {
     public static final String SERVING_REQUESTS = "mlops.serving.requests";
     /** Gauge: model versions an endpoint holds loaded (serving, canary, rollback target); tag {@link #TAG_ENDPOINT}. */
     public static final String SERVING_MODELS_LOADED = "mlops.serving.models.loaded";
+    /** Counter: alerts by {@link #TAG_SINK} and {@link #TAG_OUTCOME} ({@code sent}, {@code failed}, {@code suppressed}). */
+    public static final String MONITOR_ALERTS = "mlops.monitor.alerts";
 
     /** Tag: the name of the event bus. */
     public static final String TAG_BUS = "bus";
@@ -70,8 +72,13 @@ public final class MetricNames {
     public static final String TAG_ENDPOINT = "endpoint";
     /** Tag: the route a request took ({@code champion}, {@code canary}, {@code fallback}). */
     public static final String TAG_ROUTE = "route";
-    /** Tag: how a request ended ({@code ok}, {@code overloaded}, {@code timeout}, {@code invalid}, {@code failed}). */
+    /**
+     * Tag: how a request ended ({@code ok}, {@code overloaded}, {@code timeout}, {@code invalid}, {@code failed}), or
+     * what became of an alert ({@code sent}, {@code failed}, {@code suppressed}).
+     */
     public static final String TAG_OUTCOME = "outcome";
+    /** Tag: an alert sink's name, e.g. {@code log} or {@code webhook}. */
+    public static final String TAG_SINK = "sink";
 
     private static final Pattern NAME = Pattern.compile(PATTERN);
 

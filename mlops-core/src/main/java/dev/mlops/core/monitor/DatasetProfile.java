@@ -127,6 +127,18 @@ public final class DatasetProfile {
     }
 
     /**
+     * The profile of some columns only, e.g. of a training set's features without its label.
+     *
+     * @param names the columns to keep, in this order
+     * @return a profile of those columns
+     * @throws ValidationException if a column is missing
+     */
+    public DatasetProfile select(List<String> names) {
+        Checks.notNull("names", names);
+        return new DatasetProfile(rows, names.stream().map(this::column).toList());
+    }
+
+    /**
      * The profile of both datasets together; in any order the same within the sketches' error
      * bounds (counts, means, variances, minima and maxima exactly, up to floating-point rounding).
      *

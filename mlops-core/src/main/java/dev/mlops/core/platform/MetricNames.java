@@ -57,6 +57,18 @@ public final class MetricNames {
     public static final String SERVING_MODELS_LOADED = "mlops.serving.models.loaded";
     /** Counter: alerts by {@link #TAG_SINK} and {@link #TAG_OUTCOME} ({@code sent}, {@code failed}, {@code suppressed}). */
     public static final String MONITOR_ALERTS = "mlops.monitor.alerts";
+    /** Counter: predictions offered to a monitor by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code sampled}, {@code dropped}). */
+    public static final String MONITOR_OBSERVATIONS = "mlops.monitor.observations";
+    /** Counter: monitor windows tested for drift; tag {@link #TAG_MODEL}. */
+    public static final String MONITOR_WINDOWS = "mlops.monitor.windows";
+    /** Gauge: the last window's drift score (p-value or distance); tags {@link #TAG_MODEL}, {@link #TAG_FEATURE}. */
+    public static final String MONITOR_DRIFT_SCORE = "mlops.monitor.drift.score";
+    /** Gauge: the share of features that drifted in the last window; tag {@link #TAG_MODEL}. */
+    public static final String MONITOR_DRIFT_SHARE = "mlops.monitor.drift.share";
+    /** Gauge: the last performance window's metric; tags {@link #TAG_MODEL}, {@link #TAG_METRIC}. */
+    public static final String MONITOR_PERFORMANCE = "mlops.monitor.performance";
+    /** Counter: labels by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code joined}, {@code late}, {@code expired}, {@code dropped}). */
+    public static final String MONITOR_LABELS = "mlops.monitor.labels";
 
     /** Tag: the name of the event bus. */
     public static final String TAG_BUS = "bus";
@@ -79,6 +91,12 @@ public final class MetricNames {
     public static final String TAG_OUTCOME = "outcome";
     /** Tag: an alert sink's name, e.g. {@code log} or {@code webhook}. */
     public static final String TAG_SINK = "sink";
+    /** Tag: a registered model's name. */
+    public static final String TAG_MODEL = "model";
+    /** Tag: a feature (column) name. */
+    public static final String TAG_FEATURE = "feature";
+    /** Tag: a performance metric ({@code rmse}, {@code mae}, {@code accuracy}, {@code auc}). */
+    public static final String TAG_METRIC = "metric";
 
     private static final Pattern NAME = Pattern.compile(PATTERN);
 

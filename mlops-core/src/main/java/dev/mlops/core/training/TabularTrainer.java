@@ -18,9 +18,13 @@ import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
+import dev.mlops.api.data.Column;
+import dev.mlops.api.data.ColumnType;
+import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.tracking.TrackingRun;
 import dev.mlops.core.data.NDArrays;
+import dev.mlops.core.monitor.DatasetProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -180,8 +184,9 @@ public final class TabularTrainer {
         try {
             model.setBlock(TrainedModel.block(card));
             TrainingReport report = train(model, card, x, y, trainRows, validation);
+            DatasetProfile profile = profile(model, card, x, y, trainRows);
             done = true;
-            return new TrainedModel(model, card, report);
+            return new TrainedModel(model, card, report, profile);
         } catch (IOException e) {
             throw new MlopsException("training failed: " + e.getMessage(), e, false);
         } finally {
@@ -189,6 +194,32 @@ public final class TabularTrainer {
                 model.close();
             }
         }
+    }
+
+    /** The training rows' features, label and the trained model's predictions, profiled for monitors. */
+    private DatasetProfile profile(Model model, TrainedModel.Card card, float[] x, float[] y, int[] trainRows) {
+        int n = features.size();
+        float[] predicted = TrainedModel.forward(model, card, card.standardize(x, trainRows), trainRows.length);
+        List<Column> columns = new ArrayList<>();
+        features.forEach(f -> columns.add(Column.of(f, ColumnType.DOUBLE)));
+        columns.add(Column.of(label, ColumnType.DOUBLE));
+        boolean withPrediction = !features.contains(TrainedModel.PREDICTION) && !label.equals(TrainedModel.PREDICTION);
+        if (withPrediction) {
+            columns.add(Column.of(TrainedModel.PREDICTION, ColumnType.DOUBLE));
+        }
+        DatasetProfile.Accumulator rows = DatasetProfile.accumulator(Schema.of(columns));
+        double[] row = new double[columns.size()];
+        for (int i = 0; i < trainRows.length; i++) {
+            for (int c = 0; c < n; c++) {
+                row[c] = x[trainRows[i] * n + c];
+            }
+            row[n] = y[trainRows[i]];
+            if (withPrediction) {
+                row[n + 1] = predicted[i];
+            }
+            rows.addNumbers(row);
+        }
+        return rows.build();
     }
 
     private TrainingReport train(Model model, TrainedModel.Card card, float[] x, float[] y, int[] trainRows, int[] validation)

@@ -14,6 +14,7 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
+import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelRegistry;
@@ -22,6 +23,7 @@ import dev.mlops.api.model.Signature;
 import dev.mlops.api.model.TensorSpec;
 import dev.mlops.api.model.VersionSpec;
 import dev.mlops.core.data.NDArrays;
+import dev.mlops.core.monitor.DatasetProfile;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.serving.ModelLoader;
 import dev.mlops.core.platform.internal.StateFiles;
@@ -33,6 +35,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -56,10 +59,15 @@ public final class TrainedModel implements AutoCloseable {
     public static final String FORMAT = "djl-tabular-mlp";
     private static final String CARD = "mlops-model.json";
     private static final String NAME = "model";
+    /** The file that holds the profile of the training rows, beside the weights. */
+    public static final String TRAINING_PROFILE = "training-profile.json";
+    /** The profile column that holds the model's predictions on its training rows. */
+    public static final String PREDICTION = "prediction";
 
     private final Model model;
     private final Card card;
     private final TrainingReport report;
+    private final @Nullable DatasetProfile trainingProfile;
 
     /**
      * How to rebuild and feed the network.
@@ -86,10 +94,11 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
-    TrainedModel(Model model, Card card, TrainingReport report) {
+    TrainedModel(Model model, Card card, TrainingReport report, @Nullable DatasetProfile trainingProfile) {
         this.model = model;
         this.card = card;
         this.report = report;
+        this.trainingProfile = trainingProfile;
     }
 
     static SequentialBlock block(Card card) {
@@ -135,7 +144,9 @@ public final class TrainedModel implements AutoCloseable {
         try {
             model.setBlock(block(card));
             model.load(dir, NAME);
-            return new TrainedModel(model, card, new TrainingReport(List.of(), 0, false, Map.of()));
+            byte[] profile = StateFiles.readIfExists(dir.resolve(TRAINING_PROFILE));
+            return new TrainedModel(model, card, new TrainingReport(List.of(), 0, false, Map.of()),
+                    profile == null ? null : DatasetProfile.fromBytes(profile));
         } catch (IOException | MalformedModelException e) {
             model.close();
             throw new MlopsException("cannot load the model in " + dir + ": " + e.getMessage(), e, false);
@@ -149,6 +160,65 @@ public final class TrainedModel implements AutoCloseable {
      */
     public TrainingReport report() {
         return report;
+    }
+
+    /**
+     * The profile of the training rows — every feature, the label, and the model's predictions on
+     * them as column {@value #PREDICTION} — which monitors compare live traffic with. It is saved
+     * and registered with the model.
+     *
+     * <pre>{@code
+     * ModelMonitor.builder("rater").features(model.features().toArray(String[]::new))
+     *         .reference(model.trainingProfile().orElseThrow()).build();
+     * }</pre>
+     *
+     * @return the profile; empty for models saved without one
+     */
+    public Optional<DatasetProfile> trainingProfile() {
+        return Optional.ofNullable(trainingProfile);
+    }
+
+    /**
+     * Reads the training profile of a registered version of this format, after the registry has
+     * verified the artifacts' checksums.
+     *
+     * @param registry the registry
+     * @param version the version
+     * @return the profile
+     * @throws ValidationException if the version holds no training profile
+     */
+    public static DatasetProfile trainingProfile(ModelRegistry registry, ModelVersion version) {
+        Checks.notNull("registry", registry);
+        Checks.notNull("version", version);
+        Path dir = temporaryDirectory();
+        try {
+            Path artifacts = dir.resolve("artifacts");
+            registry.downloadArtifacts(version, artifacts);
+            byte[] bytes = StateFiles.readIfExists(artifacts.resolve(TRAINING_PROFILE));
+            if (bytes == null) {
+                throw new ValidationException("artifacts of " + version.model() + " version " + version.version(),
+                        "hold " + TRAINING_PROFILE, "none");
+            }
+            return DatasetProfile.fromBytes(bytes);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("mlops-model-");
+        } catch (IOException e) {
+            throw new MlopsException("cannot create a temporary directory: " + e.getMessage(), e, true);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary copy; the registry holds the artifacts
+        }
     }
 
     /**
@@ -211,6 +281,9 @@ public final class TrainedModel implements AutoCloseable {
             Files.createDirectories(dir);
             model.save(dir, NAME);
             StateFiles.replace(dir.resolve(CARD), JsonCodec.create().write(card));
+            if (trainingProfile != null) {
+                StateFiles.replace(dir.resolve(TRAINING_PROFILE), trainingProfile.toBytes());
+            }
             return dir;
         } catch (IOException e) {
             throw new MlopsException("cannot save the model to " + dir + ": " + e.getMessage(), e, true);
@@ -229,12 +302,7 @@ public final class TrainedModel implements AutoCloseable {
     public ModelVersion register(ModelRegistry registry, String name, Consumer<VersionSpec> more) {
         Checks.notNull("registry", registry);
         Checks.notNull("more", more);
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("mlops-model-");
-        } catch (IOException e) {
-            throw new MlopsException("cannot create a temporary directory: " + e.getMessage(), e, true);
-        }
+        Path dir = temporaryDirectory();
         try {
             Path saved = save(dir.resolve(NAME));
             return registry.createVersion(spec -> {
@@ -245,11 +313,7 @@ public final class TrainedModel implements AutoCloseable {
                 more.accept(spec);
             });
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temporary copy; the registry holds the artifacts
-            }
+            deleteQuietly(dir);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mlops.core.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -12,6 +13,7 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.TrackingRun;
+import dev.mlops.core.monitor.DatasetProfile;
 import dev.mlops.core.platform.MlopsPlatform;
 import java.nio.file.Path;
 import java.util.Random;
@@ -55,6 +57,11 @@ class TabularTrainerTest {
                 assertThat(report.epochs().get(report.epochs().size() - 1).validationLoss())
                         .isLessThan(report.epochs().get(0).validationLoss());
                 before = model.predict(fresh);
+                DatasetProfile profile = model.trainingProfile().orElseThrow();
+                assertThat(profile.columns().keySet()).containsExactly("a", "b", "y", TrainedModel.PREDICTION);
+                assertThat(profile.rows()).isEqualTo(320);
+                assertThat(profile.column("b").mean()).isCloseTo(10, within(0.5));
+                assertThat(profile.column(TrainedModel.PREDICTION).mean()).isCloseTo(profile.column("y").mean(), within(0.1));
                 version = model.register(mlops.registry(), "rater", spec -> spec.trackingRun(run.id()));
             }
             run.close();
@@ -70,7 +77,9 @@ class TabularTrainerTest {
             mlops.registry().downloadArtifacts(version, artifacts);
             try (TrainedModel loaded = TrainedModel.load(artifacts)) {
                 assertThat(loaded.predict(fresh)).containsExactly(before);
+                assertThat(loaded.trainingProfile().orElseThrow().rows()).isEqualTo(320);
             }
+            assertThat(TrainedModel.trainingProfile(mlops.registry(), version).column("a").count()).isEqualTo(320);
         }
     }
 

@@ -369,6 +369,15 @@ public final class ModelMonitor implements AutoCloseable {
     }
 
     /**
+     * Observations and labels waiting for the monitor's thread.
+     *
+     * @return the backlog
+     */
+    public int backlog() {
+        return queue.size();
+    }
+
+    /**
      * The drift report of the last closed window.
      *
      * @return the report, once a window closed

@@ -4,6 +4,9 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureVector;
+import dev.mlops.api.monitor.Alert;
+import dev.mlops.api.monitor.DriftReport;
+import dev.mlops.api.monitor.FeatureDrift;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
 import dev.mlops.api.serving.Prediction;
@@ -11,8 +14,12 @@ import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.training.TrainingReport;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +77,7 @@ public final class MovieRatingsApp {
      * @return whether the event was delivered
      */
     static boolean run(Path home, PrintStream out) {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<Event> received = new CopyOnWriteArrayList<>();
         CountDownLatch arrived = new CountDownLatch(1);
         Event batch;
@@ -98,7 +105,7 @@ public final class MovieRatingsApp {
                 trainingSet = features.trainingSet(mlops.features());
                 onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
                 starRater = RatingModel.train(mlops, trainingSet);
-                served = RatingModel.serve(mlops, onlineMovie);
+                served = RatingModel.serve(mlops, onlineMovie, trainingSet, starRater.version(), meters::scrape);
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }
@@ -165,6 +172,16 @@ public final class MovieRatingsApp {
                     p.value(), p.model(), p.version(), p.route().name().toLowerCase(Locale.ROOT),
                     p.computeTime().toNanos() / 1e6);
             out.printf("  http       POST /v2/models/star-rater/infer -> %d %s%n", served.httpStatus(), served.httpBody());
+            report(out, "monitor", "window 1, the rated rows as live traffic", served.watched().calm());
+            report(out, "drift", String.format(Locale.ROOT, "window 2, vote_average +%.0f and popularity x%.0f",
+                    RatingMonitor.VOTE_SHIFT, RatingMonitor.POPULARITY_FACTOR), served.watched().shifted());
+            for (Alert alert : served.watched().alerts()) {
+                out.printf("  alert      %s %s %s: %s%n", alert.status(), alert.severity(), alert.key(), alert.text());
+            }
+            Path scrape = dir.resolve("metrics.prom");
+            writeQuietly(scrape, served.metrics());
+            out.printf("  metrics    GET /metrics -> %d, %d series (saved to %s)%n", served.metricsStatus(),
+                    served.metrics().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count(), dir.relativize(scrape));
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {
             TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();
@@ -179,11 +196,31 @@ public final class MovieRatingsApp {
         out.printf(Locale.ROOT, "  metrics    %s=%.0f %s=%.0f (the SDK's own platform and pipeline events included)%n",
                 MetricNames.EVENT_PUBLISHED, count(meters, MetricNames.EVENT_PUBLISHED),
                 MetricNames.EVENT_DELIVERED, count(meters, MetricNames.EVENT_DELIVERED));
+        boolean caughtDrift = served != null && !served.watched().calm().datasetDrift()
+                && served.watched().shifted().datasetDrift() && !served.watched().alerts().isEmpty();
         boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED && training != null
-                && training.state() == RunState.SUCCEEDED;
-        out.println(ok ? "OK: ingested the movie catalogue, trained and registered a model, exchanged a ratings event."
-                : "FAILED: see above.");
+                && training.state() == RunState.SUCCEEDED && caughtDrift;
+        out.println(ok ? "OK: ingested the movie catalogue, trained, registered and served a model, caught the induced"
+                + " drift, exchanged a ratings event." : "FAILED: see above.");
         return ok;
+    }
+
+    private static void report(PrintStream out, String label, String window, DriftReport report) {
+        out.printf(Locale.ROOT, "  %-10s %s (%d requests): %s in %d of %d features%n", label, window,
+                report.features().get(0).currentCount(), report.datasetDrift() ? "DRIFT" : "no drift", report.drifted().size(),
+                report.features().size());
+        for (FeatureDrift f : report.features()) {
+            out.printf(Locale.ROOT, "               %-30s %-14s %s=%.4f %s%n", f.feature(), f.test(),
+                    f.test().pValue() ? "p" : "d", f.score(), f.drifted() ? "drifted" : "");
+        }
+    }
+
+    private static void writeQuietly(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static double count(MeterRegistry meters, String metric) {

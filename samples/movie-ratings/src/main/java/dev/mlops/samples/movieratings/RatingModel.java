@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.function.Supplier;
 
 /**
  * Stage 3 with DJL: a small network that predicts the stars a user gives a movie from the
@@ -42,13 +43,13 @@ final class RatingModel {
     private RatingModel() {
     }
 
-    /** Trains on the rows whose features are all known, registers the model and tries to promote it. */
-    static Trained train(MlopsPlatform mlops, Table trainingSet) {
+    /** The rows of the training set whose features are all known. */
+    static Table known(Table trainingSet) {
         int[] columns = new int[FEATURES.length];
         for (int c = 0; c < columns.length; c++) {
             columns[c] = trainingSet.schema().indexOf(FEATURES[c]);
         }
-        Table known = trainingSet.filter(r -> {
+        return trainingSet.filter(r -> {
             for (int c : columns) {
                 if (trainingSet.isNull(r, c)) {
                     return false;
@@ -56,6 +57,11 @@ final class RatingModel {
             }
             return true;
         });
+    }
+
+    /** Trains on the rows whose features are all known, registers the model and tries to promote it. */
+    static Trained train(MlopsPlatform mlops, Table trainingSet) {
+        Table known = known(trainingSet);
         try (TrackingRun run = mlops.tracker().startRun("movie-ratings", "star-rater-mlp");
                 TrainedModel model = TabularTrainer.builder().features(FEATURES).label("stars")
                         .hidden(16).epochs(150).batchSize(16).learningRate(0.01).patience(10).seed(7)
@@ -69,15 +75,17 @@ final class RatingModel {
         }
     }
 
-    /** What serving answered: in-process, and over the Open Inference Protocol. */
-    record Served(Prediction<Float> prediction, int httpStatus, String httpBody) {
+    /** What serving answered — in-process and over the Open Inference Protocol — what monitoring saw, and the scrape. */
+    record Served(Prediction<Float> prediction, int httpStatus, String httpBody, RatingMonitor.Watched watched,
+            int metricsStatus, String metrics) {
     }
 
     /**
      * Serves the champion behind a batching endpoint, predicts the stars for one user and movie from
-     * their online features, and asks the same over HTTP (Open Inference Protocol v2).
+     * their online features, asks the same over HTTP (Open Inference Protocol v2), sends the rated
+     * rows as monitored live traffic, and scrapes {@code /metrics}.
      */
-    static Served serve(MlopsPlatform mlops, FeatureVector online) {
+    static Served serve(MlopsPlatform mlops, FeatureVector online, Table rated, int version, Supplier<String> scrape) {
         float[] input = new float[FEATURES.length];
         for (int i = 0; i < input.length; i++) {
             Object value = online.values().get(FEATURES[i]).value();
@@ -90,7 +98,7 @@ final class RatingModel {
                 .registry(mlops.registry()).events(mlops.eventBus()).meters(mlops.meterRegistry())
                 .model(MODEL).alias("champion").loader(TrainedModel.servingLoader())
                 .workers(2).warmUp(input).build();
-                InferenceServer http = InferenceServer.builder().rows(endpoint, FEATURES.length).build()) {
+                InferenceServer http = InferenceServer.builder().rows(endpoint, FEATURES.length).metrics(scrape).build()) {
             Prediction<Float> prediction = endpoint.predict(input);
             StringBuilder data = new StringBuilder();
             for (float v : input) {
@@ -98,10 +106,15 @@ final class RatingModel {
             }
             String body = "{\"id\":\"sample\",\"inputs\":[{\"name\":\"features\",\"shape\":[1," + input.length
                     + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + http.address().getPort() + "/v2/models/star-rater/infer"))
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + http.address().getPort();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/star-rater/infer"))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Served(prediction, response.statusCode(), response.body());
+            RatingMonitor.Watched watched = RatingMonitor.watch(mlops, endpoint, known(rated), version);
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Served(prediction, response.statusCode(), response.body(), watched, metrics.statusCode(),
+                    metrics.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MovieRatingsAppTest {
 
     @Test
-    void publishesAndReceivesTheRatingsEventAndReportsIt(@TempDir Path home) {
+    void publishesAndReceivesTheRatingsEventAndReportsIt(@TempDir Path home) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String report = bytes.toString(StandardCharsets.UTF_8);
@@ -36,8 +37,17 @@ class MovieRatingsAppTest {
                 .containsPattern("online     movie 1: vote_average \\d\\.\\d \\(PRESENT, from \\d{4}-\\d\\d-\\d\\dT00:00:00Z\\);"
                         + " user 2: taste gap -?\\d\\.\\d\\d \\(PRESENT\\)")
                 .contains("registry   movie-rater version 1 is now the champion")
-                .endsWith("OK: ingested the movie catalogue, trained and registered a model, exchanged a ratings event."
-                        + System.lineSeparator());
+                .contains("monitor    window 1, the rated rows as live traffic (200 requests): no drift in 0 of 5 features")
+                .contains("drift      window 2, vote_average +2 and popularity x3 (200 requests): DRIFT in 3 of 5 features")
+                .containsPattern("movie_stats__vote_average +KS +p=0\\.0000 drifted")
+                .containsPattern("alert      FIRING WARNING drift/movie-star-rater: 3 of 5 features drifted over 200 rows")
+                .containsPattern("metrics    GET /metrics -> 200, \\d+ series \\(saved to metrics.prom\\)")
+                .endsWith("OK: ingested the movie catalogue, trained, registered and served a model, caught the induced drift,"
+                        + " exchanged a ratings event." + System.lineSeparator());
+        String scrape = Files.readString(home.resolve("metrics.prom"));
+        assertThat(scrape).contains("mlops_monitor_drift_score{feature=\"movie_stats__vote_average\",model=\"movie-star-rater\"} 0.0")
+                .contains("mlops_monitor_alerts_total{outcome=\"sent\",sink=\"report\"} 1.0")
+                .contains("mlops_serving_requests_total{endpoint=\"star-rater\",outcome=\"ok\",route=\"champion\"}");
         assertThat(report).containsPattern("mlops\\.event\\.published=\\d+ mlops\\.event\\.delivered=1 ");
     }
 }

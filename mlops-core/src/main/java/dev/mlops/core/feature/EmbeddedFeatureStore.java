@@ -35,6 +35,7 @@ import dev.mlops.api.feature.OnlineStore;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.internal.StateFiles;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,6 +47,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,12 +71,16 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFeatureStore.class);
     /** The event-time column of entity rows made for retrieval without entity rows. */
     public static final String EVENT_TIMESTAMP = "event_timestamp";
+    private static final FeatureValue.Status[] STATUSES = FeatureValue.Status.values();
 
     private final Path root;
     private final JsonCodec json;
     private final Clock clock;
     private final EventBus events;
     private final MeterRegistry meters;
+    private final Freshness freshness;
+    /** The lookup counters of each view version, one per {@link FeatureValue.Status} in ordinal order. */
+    private final Map<String, Counter[]> lookupCounters = new ConcurrentHashMap<>();
     private final StateFiles files = new StateFiles();
     private final Definitions applied;
     private final Materializer materializer;
@@ -96,7 +102,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
      * @param json the codec for the definition files
      * @param clock the clock for event times and feature ages
      * @param events where applied views and materializations are announced
-     * @param meters where push and materialization counts go
+     * @param meters where push, materialization and online lookup counts and the freshness gauges go
      * @param online the online store, or {@code null} for RocksDB under {@code root/online} (closed with this store)
      * @param offline the offline store, or {@code null} for DuckDB with push logs under {@code root/push}
      */
@@ -107,13 +113,14 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         this.clock = Checks.notNull("features.clock", clock);
         this.events = Checks.notNull("features.events", events);
         this.meters = Checks.notNull("features.meters", meters);
+        this.freshness = new Freshness(this.clock, meters);
         this.applied = new Definitions(this.root, json);
         this.online = online;
         this.ownsOnline = online == null;
         this.ownsOffline = offline == null;
         this.offline = offline != null ? offline : new DuckDbOfflineStore(this.root.resolve("push"));
-        this.materializer = new Materializer(this.root.resolve("materialization"), json, clock, meters, this.offline,
-                this::online, this::publish);
+        this.materializer = new Materializer(this.root.resolve("materialization"), json, clock, meters, freshness,
+                this.offline, this::online, this::publish);
     }
 
     @Override
@@ -202,6 +209,15 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         final String[] fullNames;
         /** Per on-demand input, by full name: its query and field index. */
         final Map<String, int[]> inputs = new HashMap<>();
+        /**
+         * Per service feature: its lookup-counter slot, the index of its view in {@link #queryList}, or for an
+         * on-demand feature the number of queries plus the index of its on-demand view.
+         */
+        final int[] slotOf;
+        /** The view version of each slot. */
+        final String[] slotViews;
+        /** The lookup counters, {@code [slot * statuses + status ordinal]}; filled on the first online read. */
+        volatile Counter @Nullable [] lookups;
 
         Resolved(Definitions.Stored stored, FeatureService service) {
             this.stored = stored;
@@ -257,6 +273,29 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                             fieldIndex(queries.get(versioned).view(), input.feature())});
                 }
             }
+            List<String> onDemandNames = new ArrayList<>(onDemand.keySet());
+            slotViews = new String[names.size() + onDemandNames.size()];
+            for (int q = 0; q < slotViews.length; q++) {
+                slotViews[q] = q < names.size() ? names.get(q) : onDemandNames.get(q - names.size());
+            }
+            slotOf = new int[queryOf.length];
+            for (int j = 0; j < slotOf.length; j++) {
+                FeatureRef ref = service.features().get(j);
+                slotOf[j] = queryOf[j] >= 0 ? queryOf[j] : names.size() + onDemandNames.indexOf(ref.view() + "@" + ref.version());
+            }
+        }
+
+        /** The lookup counters of every slot, looked up once per resolved service. */
+        Counter[] lookups() {
+            Counter[] counters = lookups;
+            if (counters == null) {
+                counters = new Counter[slotViews.length * STATUSES.length];
+                for (int q = 0; q < slotViews.length; q++) {
+                    System.arraycopy(lookupCounters(slotViews[q]), 0, counters, q * STATUSES.length, STATUSES.length);
+                }
+                lookups = counters;
+            }
+            return counters;
         }
 
         private static int fieldIndex(FeatureView view, String feature) {
@@ -417,6 +456,9 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         List<FeatureRef> refs = service.features();
         List<FeatureVector> vectors = new ArrayList<>(entityKeys.size());
         RowState[] states = new RowState[views];
+        int[] slotOf = resolved.slotOf;
+        int statuses = STATUSES.length;
+        int[] tally = new int[resolved.slotViews.length * statuses];
         for (int i = 0; i < entityKeys.size(); i++) {
             Map<String, Object> key = entityKeys.get(i);
             for (int q = 0; q < views; q++) {
@@ -427,7 +469,9 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
             for (int j = 0; j < refs.size(); j++) {
                 int q = resolved.queryOf[j];
                 if (q >= 0) {
-                    values.put(resolved.fullNames[j], states[q].value(resolved.fieldOf[j]));
+                    FeatureValue value = states[q].value(resolved.fieldOf[j]);
+                    tally[slotOf[j] * statuses + value.status().ordinal()]++;
+                    values.put(resolved.fullNames[j], value);
                     continue;
                 }
                 FeatureRef ref = refs.get(j);
@@ -436,12 +480,31 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                     int[] input = resolved.inputs.get(name);
                     return input == null ? key.get(name) : states[input[0]].value(input[1]).value();
                 })).get(ref.feature());
-                values.put(resolved.fullNames[j], new FeatureValue(v, v == null ? FeatureValue.Status.NULL
-                        : FeatureValue.Status.PRESENT, Optional.empty(), Optional.empty()));
+                FeatureValue.Status status = v == null ? FeatureValue.Status.NULL : FeatureValue.Status.PRESENT;
+                tally[slotOf[j] * statuses + status.ordinal()]++;
+                values.put(resolved.fullNames[j], new FeatureValue(v, status, Optional.empty(), Optional.empty()));
             }
             vectors.add(new FeatureVector(key, values));
         }
+        Counter[] counters = resolved.lookups();
+        for (int c = 0; c < tally.length; c++) {
+            if (tally[c] != 0) {
+                counters[c].increment(tally[c]);
+            }
+        }
         return vectors;
+    }
+
+    /** The lookup counters of a view version, one per status in ordinal order, registered on first use. */
+    private Counter[] lookupCounters(String view) {
+        return lookupCounters.computeIfAbsent(view, v -> {
+            Counter[] counters = new Counter[STATUSES.length];
+            for (FeatureValue.Status status : STATUSES) {
+                counters[status.ordinal()] = meters.counter(MetricNames.FEATURE_LOOKUPS, MetricNames.TAG_VIEW, v,
+                        MetricNames.TAG_STATUS, status.name().toLowerCase(Locale.ROOT));
+            }
+            return counters;
+        });
     }
 
     /** One key's row of one view at read time: found or not, fresh or too old. */
@@ -585,6 +648,7 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
                 chunk.add(new OnlineRow(key, (Instant) rows.value(r, ts), values));
             }
             written.put(view.versionedName(), store.write(view.versionedName(), chunk));
+            freshness.written(view.versionedName(), chunk);
         }
         meters.counter(MetricNames.FEATURE_PUSH_ROWS, MetricNames.TAG_SOURCE, pushSource).increment(rows.rowCount());
         return written;

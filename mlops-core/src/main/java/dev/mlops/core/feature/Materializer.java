@@ -47,16 +47,18 @@ final class Materializer {
     private final JsonCodec json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Freshness freshness;
     private final OfflineStore offline;
     private final Supplier<OnlineStore> online;
     private final Consumer<Event.Builder> publish;
 
-    Materializer(Path root, JsonCodec json, Clock clock, MeterRegistry meters, OfflineStore offline,
+    Materializer(Path root, JsonCodec json, Clock clock, MeterRegistry meters, Freshness freshness, OfflineStore offline,
             Supplier<OnlineStore> online, Consumer<Event.Builder> publish) {
         this.root = root;
         this.json = json;
         this.clock = clock;
         this.meters = meters;
+        this.freshness = freshness;
         this.offline = offline;
         this.online = online;
         this.publish = publish;
@@ -101,6 +103,7 @@ final class Materializer {
                 }
                 inFlight.add(writer.submit(() -> {
                     written.addAndGet(store.write(name, rows));
+                    freshness.written(name, rows);
                     List<String> last = rows.get(rows.size() - 1).keys().stream().map(String::valueOf).toList();
                     saveCheckpoint(view, new Checkpoint(from.toString(), to.toString(), done, last, priorEnd));
                     meters.counter(MetricNames.FEATURE_MATERIALIZED_ROWS, MetricNames.TAG_VIEW, name).increment(rows.size());

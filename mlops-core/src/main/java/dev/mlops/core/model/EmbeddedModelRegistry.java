@@ -15,6 +15,7 @@ import dev.mlops.api.model.Approval;
 import dev.mlops.api.model.ModelRegistry;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.model.PromotionDecision;
+import dev.mlops.api.model.PromotionPolicy;
 import dev.mlops.api.model.RegisteredModel;
 import dev.mlops.api.model.RegistryChange;
 import dev.mlops.api.model.Stage;
@@ -27,6 +28,10 @@ import dev.mlops.core.model.internal.Records.ChangeRecord;
 import dev.mlops.core.model.internal.Records.ModelRecord;
 import dev.mlops.core.model.internal.Records.VersionRecord;
 import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.platform.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,6 +50,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * file lock makes several JVMs sharing one home safe: version numbers stay unique and gapless, and a
  * JVM killed while registering leaves no half-visible version. Artifacts go to an
  * {@link ArtifactStore} before the version becomes visible. Alias lookups are served from memory and
- * re-checked against the file at most once a second.
+ * re-checked against the file at most once a second. Each mutating operation is counted in
+ * {@code mlops.registry.operations} by operation and outcome.
  *
  * <pre>{@code
  * ModelVersion v = mlops.registry().createVersion(s -> s.model("movie-rater").artifacts(dir).metric("rmse", 0.81));
@@ -77,9 +85,21 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
     private final @Nullable String defaultCodeVersion;
     private final Map<String, AliasCache> aliasCache = new ConcurrentHashMap<>();
     private final Map<String, CachedVersion> versionCache = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+    private final Counter[][] counters = new Counter[Operation.values().length][Outcome.values().length];
+
+    /** A mutating operation, as the {@code operation} tag of the operations counter. */
+    private enum Operation {
+        REGISTER_MODEL, CREATE_VERSION, SET_ALIAS, DELETE_ALIAS, TRANSITION_STAGE, APPROVE, PROMOTE
+    }
+
+    /** How an operation ended, as the {@code outcome} tag: {@code promoted} and {@code rejected} are for promotions. */
+    private enum Outcome {
+        OK, FAILED, PROMOTED, REJECTED
+    }
 
     /**
-     * Creates a registry.
+     * Creates a registry that records its metrics in a private registry.
      *
      * @param root the registry directory, e.g. {@code <home>/registry}
      * @param artifacts where version artifacts are stored
@@ -88,16 +108,41 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
      * @param events where changes are announced
      */
     public EmbeddedModelRegistry(Path root, ArtifactStore artifacts, JsonCodec json, Clock clock, EventBus events) {
+        this(root, artifacts, json, clock, events, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Creates a registry.
+     *
+     * <pre>{@code
+     * new EmbeddedModelRegistry(home.resolve("registry"), artifacts, JsonCodec.create(), clock, bus, mlops.meterRegistry());
+     * }</pre>
+     *
+     * @param root the registry directory, e.g. {@code <home>/registry}
+     * @param artifacts where version artifacts are stored
+     * @param json the codec for the registry files
+     * @param clock the clock for timestamps
+     * @param events where changes are announced
+     * @param meters where the operation counts go ({@link MetricNames#REGISTRY_OPERATIONS})
+     * @since 0.1.0
+     */
+    public EmbeddedModelRegistry(Path root, ArtifactStore artifacts, JsonCodec json, Clock clock, EventBus events,
+            MeterRegistry meters) {
         this.root = Checks.notNull("registry.root", root).toAbsolutePath().normalize();
         this.artifacts = Checks.notNull("registry.artifacts", artifacts);
         this.json = Checks.notNull("registry.json", json);
         this.clock = Checks.notNull("registry.clock", clock);
         this.events = Checks.notNull("registry.events", events);
+        this.meters = Checks.notNull("registry.meters", meters);
         this.defaultCodeVersion = BuildInfo.gitCommit(Path.of(""));
     }
 
     @Override
     public RegisteredModel registerModel(String name, String description, Map<String, String> tags) {
+        return counted(Operation.REGISTER_MODEL, () -> register(name, description, tags));
+    }
+
+    private RegisteredModel register(String name, String description, Map<String, String> tags) {
         Name.check("model", name);
         Checks.notNull("model.description", description);
         Checks.notNull("model.tags", tags);
@@ -143,6 +188,10 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion createVersion(Consumer<VersionSpec> configure) {
+        return counted(Operation.CREATE_VERSION, () -> create(configure));
+    }
+
+    private ModelVersion create(Consumer<VersionSpec> configure) {
         Checks.notNull("spec", configure);
         VersionSpec spec = new VersionSpec();
         configure.accept(spec);
@@ -219,6 +268,10 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion setAlias(String model, String alias, int version, String actor) {
+        return counted(Operation.SET_ALIAS, () -> pointAlias(model, alias, version, actor));
+    }
+
+    private ModelVersion pointAlias(String model, String alias, int version, String actor) {
         Name.check("model", model);
         Name.check("alias", alias);
         Checks.text("actor", actor, 200);
@@ -249,6 +302,13 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     @Override
     public void deleteAlias(String model, String alias, String actor) {
+        counted(Operation.DELETE_ALIAS, () -> {
+            removeAlias(model, alias, actor);
+            return null;
+        });
+    }
+
+    private void removeAlias(String model, String alias, String actor) {
         Name.check("model", model);
         Name.check("alias", alias);
         Checks.text("actor", actor, 200);
@@ -273,6 +333,10 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion transitionStage(String model, int version, Stage stage, String actor) {
+        return counted(Operation.TRANSITION_STAGE, () -> moveStage(model, version, stage, actor));
+    }
+
+    private ModelVersion moveStage(String model, int version, Stage stage, String actor) {
         Name.check("model", model);
         Checks.notNull("stage", stage);
         Checks.text("actor", actor, 200);
@@ -329,6 +393,10 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
 
     @Override
     public Approval approve(String model, int version, String approver, String comment) {
+        return counted(Operation.APPROVE, () -> recordApproval(model, version, approver, comment));
+    }
+
+    private Approval recordApproval(String model, int version, String approver, String comment) {
         Name.check("model", model);
         Checks.text("approver", approver, 200);
         Checks.notNull("comment", comment);
@@ -352,6 +420,25 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
         return history(model).stream()
                 .filter(c -> c.kind() == RegistryChange.Kind.APPROVED && c.subject().equals(subject))
                 .map(c -> new Approval(c.actor(), c.to().orElse(""), c.at())).toList();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Counted as operation {@code promote} with outcome {@code promoted}, {@code rejected} or {@code failed} (when
+     * it throws); the alias move of a passed promotion is counted as {@code set_alias} too.
+     */
+    @Override
+    public PromotionDecision promote(String model, int version, String alias, PromotionPolicy policy, String actor) {
+        PromotionDecision decision;
+        try {
+            decision = ModelRegistry.super.promote(model, version, alias, policy, actor);
+        } catch (RuntimeException e) {
+            count(Operation.PROMOTE, Outcome.FAILED);
+            throw e;
+        }
+        count(Operation.PROMOTE, decision.promoted() ? Outcome.PROMOTED : Outcome.REJECTED);
+        return decision;
     }
 
     @Override
@@ -378,6 +465,32 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
     public void downloadArtifacts(ModelVersion version, Path target) {
         Checks.notNull("version", version);
         artifacts.get(version.artifacts(), target);
+    }
+
+    // ---- metrics -----------------------------------------------------------------------------------
+
+    /** Runs an operation and counts it {@code ok}, or {@code failed} when it throws. */
+    private <T> T counted(Operation operation, Supplier<T> action) {
+        T result;
+        try {
+            result = action.get();
+        } catch (RuntimeException e) {
+            count(operation, Outcome.FAILED);
+            throw e;
+        }
+        count(operation, Outcome.OK);
+        return result;
+    }
+
+    /** Counts an operation; a racing first use registers the same counter twice, harmlessly. */
+    private void count(Operation operation, Outcome outcome) {
+        Counter c = counters[operation.ordinal()][outcome.ordinal()];
+        if (c == null) {
+            c = meters.counter(MetricNames.REGISTRY_OPERATIONS, MetricNames.TAG_OPERATION,
+                    operation.name().toLowerCase(Locale.ROOT), MetricNames.TAG_OUTCOME, outcome.name().toLowerCase(Locale.ROOT));
+            counters[operation.ordinal()][outcome.ordinal()] = c;
+        }
+        c.increment();
     }
 
     // ---- files -------------------------------------------------------------------------------------

@@ -45,6 +45,12 @@ public final class MetricNames {
     public static final String FEATURE_MATERIALIZED_ROWS = "mlops.feature.materialized.rows";
     /** Counter: source rows materialization left out for a missing event time or join key; tag {@link #TAG_VIEW}. */
     public static final String FEATURE_MATERIALIZE_REFUSED = "mlops.feature.materialize.refused";
+    /** Counter: online feature values returned, one per value; tags {@link #TAG_VIEW}, {@link #TAG_STATUS}. */
+    public static final String FEATURE_LOOKUPS = "mlops.feature.lookups";
+    /** Gauge: seconds since the newest event time put online for a view, from its first data on; tag {@link #TAG_VIEW}. */
+    public static final String FEATURE_FRESHNESS = "mlops.feature.freshness";
+    /** Counter: model registry operations; tags {@link #TAG_OPERATION}, {@link #TAG_OUTCOME}. */
+    public static final String REGISTRY_OPERATIONS = "mlops.registry.operations";
     /** Timer: from submission until the request's batch starts; tag {@link #TAG_ENDPOINT}. */
     public static final String SERVING_QUEUE_WAIT = "mlops.serving.queue.wait";
     /** Timer: a batch's model call; tags {@link #TAG_ENDPOINT}, {@link #TAG_ROUTE}. */
@@ -86,7 +92,8 @@ public final class MetricNames {
     public static final String TAG_ROUTE = "route";
     /**
      * Tag: how a request ended ({@code ok}, {@code overloaded}, {@code timeout}, {@code invalid}, {@code failed}), or
-     * what became of an alert ({@code sent}, {@code failed}, {@code suppressed}).
+     * what became of an alert ({@code sent}, {@code failed}, {@code suppressed}), or of a registry operation ({@code ok},
+     * {@code failed}, and for a promotion {@code promoted} or {@code rejected}).
      */
     public static final String TAG_OUTCOME = "outcome";
     /** Tag: an alert sink's name, e.g. {@code log} or {@code webhook}. */
@@ -95,6 +102,10 @@ public final class MetricNames {
     public static final String TAG_MODEL = "model";
     /** Tag: a feature (column) name. */
     public static final String TAG_FEATURE = "feature";
+    /** Tag: an online feature value's status, lower-cased ({@code present}, {@code null}, {@code not_found}, {@code outside_max_age}). */
+    public static final String TAG_STATUS = "status";
+    /** Tag: a registry operation, e.g. {@code create_version}, {@code set_alias}, {@code promote}. */
+    public static final String TAG_OPERATION = "operation";
     /** Tag: a performance metric ({@code rmse}, {@code mae}, {@code accuracy}, {@code auc}). */
     public static final String TAG_METRIC = "metric";
 

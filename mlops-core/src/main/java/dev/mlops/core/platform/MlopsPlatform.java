@@ -90,7 +90,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         owned.add(pipelines);
         this.artifactStore = artifactStore;
         this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
-                context.clock(), eventBus);
+                context.clock(), eventBus, context.meterRegistry());
         this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
                 context.clock(), eventBus);
         EmbeddedFeatureStore featureStore = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(),

@@ -20,7 +20,9 @@ import dev.mlops.api.feature.FeatureValue.Status;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
 import dev.mlops.api.feature.OnDemandFeatureView;
+import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +109,37 @@ class OnDemandFeaturesTest {
             assertThat(online.get(1).values().get("movie_stats__mean_rating").status()).isEqualTo(Status.NOT_FOUND);
             assertThat(online.get(1).values().get("rating_gap__gap").status()).isEqualTo(Status.NULL);
         }
+    }
+
+    @Test
+    void countsOnDemandValuesUnderTheOnDemandView() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Instant now = T0.plus(Duration.ofHours(3));
+        try (MlopsPlatform mlops = MlopsPlatform.builder().home(dir.resolve("home")).clock(Clock.fixed(now, ZoneOffset.UTC))
+                .meterRegistry(meters).build()) {
+            mlops.features().apply(FeatureDefinitions.of(movie, stats, gap, service));
+            mlops.features().materialize(T0, now);
+            // the latest rows are movie 1 at 02:00 and movie 2 at 01:00
+            assertThat(meters.get(MetricNames.FEATURE_FRESHNESS).tag(MetricNames.TAG_VIEW, "movie_stats@1").gauge().value())
+                    .isEqualTo(3600.0);
+
+            mlops.features().onlineFeatures(List.of(Map.of("movie_id", 1L, "user_rating", 3.0),
+                    Map.of("movie_id", 3L, "user_rating", 3.0)), service);
+
+            assertThat(lookups(meters, "movie_stats@1", "present")).isEqualTo(1.0);
+            assertThat(lookups(meters, "movie_stats@1", "not_found")).isEqualTo(1.0);
+            assertThat(lookups(meters, "rating_gap@1", "present")).isEqualTo(2.0);
+            assertThat(lookups(meters, "rating_gap@1", "null")).isEqualTo(2.0);
+            // two keys x three features; four statuses for each of the two views
+            assertThat(meters.find(MetricNames.FEATURE_LOOKUPS).counters().stream().mapToDouble(c -> c.count()).sum())
+                    .isEqualTo(6.0);
+            assertThat(meters.find(MetricNames.FEATURE_LOOKUPS).counters()).hasSize(8);
+        }
+    }
+
+    private static double lookups(SimpleMeterRegistry meters, String view, String status) {
+        return meters.get(MetricNames.FEATURE_LOOKUPS).tags(MetricNames.TAG_VIEW, view, MetricNames.TAG_STATUS, status)
+                .counter().count();
     }
 
     @Test

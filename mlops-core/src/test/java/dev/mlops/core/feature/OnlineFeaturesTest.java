@@ -18,7 +18,9 @@ import dev.mlops.api.feature.FeatureValue.Status;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.feature.FeatureView;
 import dev.mlops.core.event.InProcessEventBus;
+import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,5 +151,50 @@ class OnlineFeaturesTest {
                     .value("small__avg_rating", Double.class)).contains(4.5);
             assertThat(again.features().materializeIncremental(T0.plusSeconds(1))).containsEntry("small@1", 0L);
         }
+    }
+
+    @Test
+    void countsEveryReturnedValueByViewAndStatusAndGaugesTheFreshnessOfTheView() throws IOException {
+        Path file = Files.writeString(dir.resolve("small.csv"), String.join("\n", "user_id,avg_rating,count,event_ts",
+                "a,4.5,3,2026-01-01T00:00:00Z", "b,,2,2025-12-31T23:00:00Z", "c,1.0,1,2025-12-01T00:00:00Z", ""));
+        FeatureView small = FeatureView.builder("small").entities("user").field("avg_rating", ColumnType.DOUBLE)
+                .field("count", ColumnType.LONG).ttl(Duration.ofDays(2)).source(FeatureSource.csv(file, "event_ts")).build();
+        FeatureService smallService = FeatureService.builder("small_rater").features(small).build();
+        now.set(T0.plus(Duration.ofHours(6)));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (MlopsPlatform mlops = MlopsPlatform.builder().home(dir.resolve("home")).clock(clock).meterRegistry(meters).build()) {
+            mlops.features().apply(FeatureDefinitions.of(user, small, smallService));
+            assertThat(meters.find(MetricNames.FEATURE_FRESHNESS).gauges()).isEmpty();
+            mlops.features().materialize(Instant.EPOCH, T0.plusSeconds(1));
+            // the newest event time materialized is T0 (user a), six hours before now
+            assertThat(meters.get(MetricNames.FEATURE_FRESHNESS).tag(MetricNames.TAG_VIEW, "small@1").gauge().value())
+                    .isEqualTo(6 * 3600.0);
+            now.set(T0.plus(Duration.ofHours(7)).plusMillis(500));
+            assertThat(meters.get(MetricNames.FEATURE_FRESHNESS).tag(MetricNames.TAG_VIEW, "small@1").gauge().value())
+                    .isEqualTo(7 * 3600 + 0.5);
+
+            // a: present, present; b: null, present; c: outside_max_age x2; zz: not_found x2
+            mlops.features().onlineFeatures(List.of(Map.of("user_id", "a"), Map.of("user_id", "b"), Map.of("user_id", "c"),
+                    Map.of("user_id", "zz")), smallService);
+            assertThat(lookups(meters, "small@1", "present")).isEqualTo(3.0);
+            assertThat(lookups(meters, "small@1", "null")).isEqualTo(1.0);
+            assertThat(lookups(meters, "small@1", "outside_max_age")).isEqualTo(2.0);
+            assertThat(lookups(meters, "small@1", "not_found")).isEqualTo(2.0);
+
+            mlops.features().onlineFeatures(List.of(Map.of("user_id", "a")), smallService);
+            assertThatThrownBy(() -> mlops.features().onlineFeatures(List.of(Map.of("user_id", "a"), Map.of("id", "b")),
+                    smallService)).isInstanceOf(ValidationException.class);
+            // the failed read returned nothing and counted nothing
+            assertThat(lookups(meters, "small@1", "present")).isEqualTo(5.0);
+            assertThat(lookups(meters, "small@1", "null")).isEqualTo(1.0);
+            assertThat(lookups(meters, "small@1", "outside_max_age")).isEqualTo(2.0);
+            assertThat(lookups(meters, "small@1", "not_found")).isEqualTo(2.0);
+            assertThat(meters.find(MetricNames.FEATURE_LOOKUPS).counters()).hasSize(4);
+        }
+    }
+
+    private static double lookups(SimpleMeterRegistry meters, String view, String status) {
+        return meters.get(MetricNames.FEATURE_LOOKUPS).tags(MetricNames.TAG_VIEW, view, MetricNames.TAG_STATUS, status)
+                .counter().count();
     }
 }

@@ -17,6 +17,7 @@ import dev.mlops.api.feature.FeatureValue.Status;
 import dev.mlops.api.feature.FeatureView;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,5 +97,39 @@ class PushTest {
             assertThat(mlops.meterRegistry().counter(MetricNames.FEATURE_PUSH_REJECTED, MetricNames.TAG_SOURCE, "clicks_push")
                     .count()).isEqualTo(3.0);
         }
+    }
+
+    @Test
+    void pushesSetTheFreshnessOfEveryViewTheyWriteToTheNewestEventTime() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (MlopsPlatform mlops = MlopsPlatform.builder().home(home).meterRegistry(meters)
+                .clock(Clock.fixed(T0.plus(Duration.ofMinutes(30)), ZoneOffset.UTC)).build()) {
+            mlops.features().apply(FeatureDefinitions.of(user, clicks, service));
+            Table refused = Table.builder(ROWS).addRow(null, T0.plus(Duration.ofMinutes(20)), 3L).build();
+            assertThatThrownBy(() -> mlops.features().push("clicks_push", refused)).isInstanceOf(ValidationException.class);
+            assertThat(meters.find(MetricNames.FEATURE_FRESHNESS).gauges()).isEmpty();
+
+            mlops.features().push("clicks_push", Table.builder(ROWS).addRow("u1", T0, 3L)
+                    .addRow("u1", T0.plus(Duration.ofMinutes(10)), 5L).addRow("u2", T0, 1L).build());
+            assertThat(freshness(meters)).isEqualTo(20 * 60.0);
+            // an older row pushed later leaves the newest event time where it was
+            mlops.features().push("clicks_push", Table.builder(ROWS).addRow("u1", T0.plus(Duration.ofMinutes(1)), 9L).build());
+            assertThat(freshness(meters)).isEqualTo(20 * 60.0);
+            mlops.features().push("clicks_push", Table.builder(ROWS).addRow("u3", T0.plus(Duration.ofMinutes(25)), 2L).build());
+            assertThat(freshness(meters)).isEqualTo(5 * 60.0);
+            assertThat(meters.find(MetricNames.FEATURE_FRESHNESS).gauges()).hasSize(1);
+
+            mlops.features().onlineFeatures(List.of(Map.of("user_id", "u1"), Map.of("user_id", "u2"),
+                    Map.of("user_id", "u3"), Map.of("user_id", "u4")), service);
+            // u2's row is 30 minutes old, within the 1 hour TTL
+            assertThat(meters.get(MetricNames.FEATURE_LOOKUPS).tags(MetricNames.TAG_VIEW, "user_clicks@1",
+                    MetricNames.TAG_STATUS, "present").counter().count()).isEqualTo(3.0);
+            assertThat(meters.get(MetricNames.FEATURE_LOOKUPS).tags(MetricNames.TAG_VIEW, "user_clicks@1",
+                    MetricNames.TAG_STATUS, "not_found").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    private static double freshness(SimpleMeterRegistry meters) {
+        return meters.get(MetricNames.FEATURE_FRESHNESS).tag(MetricNames.TAG_VIEW, "user_clicks@1").gauge().value();
     }
 }

@@ -127,7 +127,8 @@ public final class Expectations {
 
     /**
      * Checks a table inside a pipeline step: measures freshness with the platform clock, logs the
-     * outcome and publishes {@link EventTypes#DATA_VALIDATION_FAILED} when anything failed.
+     * outcome and publishes {@link EventTypes#DATA_VALIDATION_PASSED} or
+     * {@link EventTypes#DATA_VALIDATION_FAILED} (which the platform counts as data-quality metrics).
      *
      * @param ctx the step context
      * @param table the data
@@ -140,13 +141,14 @@ public final class Expectations {
             ctx.log().info("{}", report.summary());
         } else {
             ctx.log().warn("{}", report.summary());
-            ctx.platform().eventBus().publish(Event.builder(EventTypes.DATA_VALIDATION_FAILED)
-                    .source("/pipelines/" + ctx.pipeline()).subject(dataset).time(ctx.platform().clock().instant())
-                    .data("run_id", ctx.runId()).data("step", ctx.step()).data("rows", report.rowCount())
-                    .data("failed_expectations", report.failures().size())
-                    .data("quarantined_rows", report.quarantinedRows().map(Table::rowCount).orElse(0))
-                    .data("summary", report.summary()).build());
         }
+        ctx.platform().eventBus().publish(Event.builder(report.passed() ? EventTypes.DATA_VALIDATION_PASSED
+                        : EventTypes.DATA_VALIDATION_FAILED)
+                .source("/pipelines/" + ctx.pipeline()).subject(dataset).time(ctx.platform().clock().instant())
+                .data("run_id", ctx.runId()).data("step", ctx.step()).data("rows", report.rowCount())
+                .data("failed_expectations", report.failures().size())
+                .data("quarantined_rows", report.quarantinedRows().map(Table::rowCount).orElse(0))
+                .data("summary", report.summary()).build());
         return apply(table, report);
     }
 

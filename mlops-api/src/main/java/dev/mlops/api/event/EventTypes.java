@@ -35,6 +35,8 @@ public final class EventTypes {
     public static final String PIPELINE_STEP_FINISHED = "dev.mlops.pipeline.step.finished";
     /** A pipeline step failed after its last attempt; subject: the run id. */
     public static final String PIPELINE_STEP_FAILED = "dev.mlops.pipeline.step.failed";
+    /** A dataset passed its expectations in a pipeline step; subject: the dataset. */
+    public static final String DATA_VALIDATION_PASSED = "dev.mlops.pipeline.validation.passed";
     /** A data validation found rows that break its checks; subject: the dataset. */
     public static final String DATA_VALIDATION_FAILED = "dev.mlops.pipeline.validation.failed";
 
@@ -72,7 +74,7 @@ public final class EventTypes {
     private static final List<String> ALL = List.of(PLATFORM_STARTED, PLATFORM_STOPPING,
             PIPELINE_RUN_STARTED, PIPELINE_RUN_FINISHED, PIPELINE_RUN_FAILED, PIPELINE_RUN_CANCELLED,
             PIPELINE_STEP_FINISHED,
-            PIPELINE_STEP_FAILED, DATA_VALIDATION_FAILED, FEATURE_VIEW_APPLIED, FEATURE_MATERIALIZED,
+            PIPELINE_STEP_FAILED, DATA_VALIDATION_PASSED, DATA_VALIDATION_FAILED, FEATURE_VIEW_APPLIED, FEATURE_MATERIALIZED,
             TRACKING_RUN_FINISHED, MODEL_VERSION_CREATED, MODEL_ALIAS_CHANGED, MODEL_STAGE_CHANGED,
             MODEL_PROMOTION_REJECTED,
             SERVING_ENDPOINT_DEPLOYED, SERVING_MODEL_SWAPPED, MONITOR_DRIFT_DETECTED, MONITOR_PERFORMANCE_DEGRADED,

@@ -48,7 +48,7 @@ final class Freshness {
             AtomicReference<Instant> created = new AtomicReference<>(eventTime);
             holder = newest.putIfAbsent(view, created);
             if (holder == null) {
-                Gauge.builder(MetricNames.FEATURE_FRESHNESS, created, this::seconds).tag(MetricNames.TAG_VIEW, view)
+                Gauge.builder(MetricNames.FEATURE_FRESHNESS, created, this::seconds).baseUnit("seconds").tag(MetricNames.TAG_VIEW, view)
                         .description("Seconds since the newest event time put into the online store")
                         .strongReference(true).register(meters);
                 return;

@@ -29,6 +29,7 @@ import dev.mlops.core.pipeline.internal.RunEnvironment;
 import dev.mlops.core.pipeline.internal.RunExecution;
 import dev.mlops.core.pipeline.internal.StepOutputs;
 import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.platform.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class EmbeddedPipelines implements Pipelines, AutoCloseable {
         this.env = new RunEnvironment(platform, json, new StepOutputs(json, EmbeddedPipelines.class.getClassLoader()),
                 executor, scheduler, new ConcurrentHashMap<>(), meters, platform.home().resolve("pipelines"),
                 this::publish, run -> active.remove(key(run.pipelineName(), run.runId())), new ConcurrentHashMap<>());
-        Gauge.builder("mlops.pipeline.runs.active", active, Map::size).register(meters);
+        Gauge.builder(MetricNames.PIPELINE_RUNS_ACTIVE, active, Map::size).register(meters);
     }
 
     @Override

@@ -2,6 +2,11 @@ package dev.mlops.core.platform;
 
 import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +42,22 @@ public final class MetricNames {
     public static final String EVENT_PENDING = "mlops.event.pending";
     /** Gauge: active subscriptions; tag bus. */
     public static final String EVENT_SUBSCRIPTIONS = "mlops.event.subscriptions";
+    /** Timer: pipeline runs by {@link #TAG_PIPELINE} and {@link #TAG_STATE}. */
+    public static final String PIPELINE_RUN_DURATION = "mlops.pipeline.run.duration";
+    /** Gauge: runs in progress. */
+    public static final String PIPELINE_RUNS_ACTIVE = "mlops.pipeline.runs.active";
+    /** Timer: step attempts by {@link #TAG_PIPELINE}, {@link #TAG_STEP} and {@link #TAG_OUTCOME}. */
+    public static final String PIPELINE_STEP_DURATION = "mlops.pipeline.step.duration";
+    /** Counter: step retries; tags pipeline, step. */
+    public static final String PIPELINE_STEP_RETRIES = "mlops.pipeline.step.retries";
+    /** Counter: steps answered from the cache; tags pipeline, step. */
+    public static final String PIPELINE_STEP_CACHE_HITS = "mlops.pipeline.step.cache.hits";
+    /** Counter: data validations by {@link #TAG_DATASET} and {@link #TAG_OUTCOME} ({@code passed}, {@code failed}). */
+    public static final String DATA_VALIDATIONS = "mlops.data.validations";
+    /** Counter: rows validated by {@link #TAG_DATASET} and {@link #TAG_OUTCOME} ({@code checked}, {@code quarantined}). */
+    public static final String DATA_VALIDATION_ROWS = "mlops.data.validation.rows";
+    /** Counter: failed expectations; tag {@link #TAG_DATASET}. */
+    public static final String DATA_FAILED_EXPECTATIONS = "mlops.data.failed.expectations";
     /** Counter: rows pushed to a feature store push source; tag {@link #TAG_SOURCE}. */
     public static final String FEATURE_PUSH_ROWS = "mlops.feature.push.rows";
     /** Counter: rows of pushes refused by validation (nothing of such a push is written); tag {@link #TAG_SOURCE}. */
@@ -50,7 +71,7 @@ public final class MetricNames {
     /** Gauge: seconds since the newest event time put online for a view, from its first data on; tag {@link #TAG_VIEW}. */
     public static final String FEATURE_FRESHNESS = "mlops.feature.freshness";
     /** Counter: model registry operations; tags {@link #TAG_OPERATION}, {@link #TAG_OUTCOME}. */
-    public static final String REGISTRY_OPERATIONS = "mlops.registry.operations";
+    public static final String REGISTRY_OPERATIONS = "mlops.model.registry.operations";
     /** Timer: from submission until the request's batch starts; tag {@link #TAG_ENDPOINT}. */
     public static final String SERVING_QUEUE_WAIT = "mlops.serving.queue.wait";
     /** Timer: a batch's model call; tags {@link #TAG_ENDPOINT}, {@link #TAG_ROUTE}. */
@@ -76,6 +97,14 @@ public final class MetricNames {
     /** Counter: labels by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code joined}, {@code late}, {@code expired}, {@code dropped}). */
     public static final String MONITOR_LABELS = "mlops.monitor.labels";
 
+    /** Tag: a pipeline's name. */
+    public static final String TAG_PIPELINE = "pipeline";
+    /** Tag: a pipeline step's name. */
+    public static final String TAG_STEP = "step";
+    /** Tag: how a run ended. */
+    public static final String TAG_STATE = "state";
+    /** Tag: a validated dataset's name. */
+    public static final String TAG_DATASET = "dataset";
     /** Tag: the name of the event bus. */
     public static final String TAG_BUS = "bus";
     /** Tag: the event type. */
@@ -110,8 +139,75 @@ public final class MetricNames {
     public static final String TAG_METRIC = "metric";
 
     private static final Pattern NAME = Pattern.compile(PATTERN);
+    private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry(EVENT_PUBLISHED, "Events accepted by a bus"),
+            Map.entry(EVENT_REJECTED, "Events refused because a subscription's queue was full"),
+            Map.entry(EVENT_DELIVERED, "Events a listener handled"),
+            Map.entry(EVENT_FAILED, "Events whose listener threw"),
+            Map.entry(EVENT_DROPPED, "Events dropped undelivered"),
+            Map.entry(EVENT_PENDING, "Events queued and not yet handled"),
+            Map.entry(EVENT_SUBSCRIPTIONS, "Active subscriptions"),
+            Map.entry(PIPELINE_RUN_DURATION, "Pipeline runs by final state"),
+            Map.entry(PIPELINE_RUNS_ACTIVE, "Pipeline runs in progress"),
+            Map.entry(PIPELINE_STEP_DURATION, "Pipeline step attempts by outcome"),
+            Map.entry(PIPELINE_STEP_RETRIES, "Pipeline step retries"),
+            Map.entry(PIPELINE_STEP_CACHE_HITS, "Pipeline steps answered from the cache"),
+            Map.entry(DATA_VALIDATIONS, "Data validations by outcome"),
+            Map.entry(DATA_VALIDATION_ROWS, "Rows validated, and rows quarantined"),
+            Map.entry(DATA_FAILED_EXPECTATIONS, "Expectations that failed"),
+            Map.entry(FEATURE_PUSH_ROWS, "Rows pushed to a push source"),
+            Map.entry(FEATURE_PUSH_REJECTED, "Pushes refused"),
+            Map.entry(FEATURE_MATERIALIZED_ROWS, "Rows materialized into the online store"),
+            Map.entry(FEATURE_MATERIALIZE_REFUSED, "Source rows materialization left out"),
+            Map.entry(FEATURE_LOOKUPS, "Online feature values served, by status"),
+            Map.entry(FEATURE_FRESHNESS, "Age of the newest online data of a view"),
+            Map.entry(REGISTRY_OPERATIONS, "Model registry operations by outcome"),
+            Map.entry(SERVING_QUEUE_WAIT, "Time requests waited for their batch"),
+            Map.entry(SERVING_COMPUTE, "Time of a batch's model call"),
+            Map.entry(SERVING_BATCH_SIZE, "Requests per batch"),
+            Map.entry(SERVING_REQUESTS, "Serving requests by route and outcome"),
+            Map.entry(SERVING_MODELS_LOADED, "Model versions an endpoint holds loaded"),
+            Map.entry(MONITOR_ALERTS, "Alerts by sink and outcome"),
+            Map.entry(MONITOR_OBSERVATIONS, "Predictions offered to a monitor by outcome"),
+            Map.entry(MONITOR_WINDOWS, "Monitor windows tested for drift"),
+            Map.entry(MONITOR_DRIFT_SCORE, "Last window's drift score (p-value or distance)"),
+            Map.entry(MONITOR_DRIFT_SHARE, "Share of features that drifted in the last window"),
+            Map.entry(MONITOR_PERFORMANCE, "Last performance window's metric"),
+            Map.entry(MONITOR_LABELS, "Labels joined to predictions, by outcome"));
 
     private MetricNames() {
+    }
+
+    /**
+     * The description of an SDK metric, as Prometheus shows in {@code # HELP}.
+     *
+     * @param name the metric name
+     * @return the description, if the name is one of this class's
+     */
+    public static Optional<String> description(String name) {
+        return Optional.ofNullable(DESCRIPTIONS.get(name));
+    }
+
+    /**
+     * A meter filter that gives every SDK meter registered without a description its
+     * {@link #description(String)}; {@link MlopsPlatform} adds it to its registry.
+     *
+     * <pre>{@code
+     * prometheus.config().meterFilter(MetricNames.descriptions());
+     * }</pre>
+     *
+     * @return the filter
+     */
+    public static MeterFilter descriptions() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                String description = DESCRIPTIONS.get(id.getName());
+                return id.getDescription() != null || description == null ? id
+                        : new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description,
+                                id.getType());
+            }
+        };
     }
 
     /**

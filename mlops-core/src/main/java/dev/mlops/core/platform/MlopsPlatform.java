@@ -22,6 +22,7 @@ import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBusProvider;
 import dev.mlops.core.feature.EmbeddedFeatureStore;
 import dev.mlops.core.model.EmbeddedModelRegistry;
+import dev.mlops.core.monitor.DataQualityMetrics;
 import dev.mlops.core.tracking.EmbeddedTracker;
 import dev.mlops.core.pipeline.EmbeddedPipelines;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -462,6 +463,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                     owned.add(simple::close);
                     registry = simple;
                 }
+                registry.config().meterFilter(MetricNames.descriptions());
                 PlatformContext context = new PlatformContext(name, dir, clock, registry, json, properties);
                 EventBus bus = eventBus;
                 if (bus == null) {
@@ -474,6 +476,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                             : LocalArtifactStore.at(dir.resolve("artifacts"), json);
                     owned.add(store);
                 }
+                owned.add(bus.subscribe(DataQualityMetrics.PATTERN, new DataQualityMetrics(registry)));
                 MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, owned);
                 bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
                         .data("home", dir.toString()).build());

@@ -4,6 +4,7 @@ import dev.mlops.api.event.Event;
 import dev.mlops.api.pipeline.Step;
 import dev.mlops.api.platform.Platform;
 import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.platform.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +38,8 @@ public record RunEnvironment(Platform platform, JsonCodec json, StepOutputs outp
 
     /** The run timer with tags pipeline and state. */
     public Timer runTimer(String pipeline, String state) {
-        return (Timer) meterCache.computeIfAbsent(new MeterKey("mlops.pipeline.run.duration", pipeline, state),
-                k -> Timer.builder("mlops.pipeline.run.duration").tags("pipeline", pipeline, "state", state)
+        return (Timer) meterCache.computeIfAbsent(new MeterKey(MetricNames.PIPELINE_RUN_DURATION, pipeline, state),
+                k -> Timer.builder(MetricNames.PIPELINE_RUN_DURATION).tags("pipeline", pipeline, "state", state)
                         .register(meters));
     }
 

@@ -20,6 +20,7 @@ import dev.mlops.api.pipeline.StepLog;
 import dev.mlops.api.pipeline.StepRun;
 import dev.mlops.api.pipeline.StepState;
 import dev.mlops.api.platform.Platform;
+import dev.mlops.core.platform.MetricNames;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -434,7 +435,7 @@ public final class RunExecution implements RunHandle {
                 unit.attempts.add(attempt);
                 live.remove(run);
             }
-            env.stepCounter("mlops.pipeline.step.retries", pipeline.name(), unit.step).increment();
+            env.stepCounter(MetricNames.PIPELINE_STEP_RETRIES, pipeline.name(), unit.step).increment();
             Duration backoff = unit.step.retryPolicy().backoff(run.number, ThreadLocalRandom.current());
             LOG.info("[{}/{}] step '{}' attempt {} failed ({}); retrying in {}", pipeline.name(), runId, unit.name,
                     run.number, describe(failure), backoff);
@@ -476,7 +477,7 @@ public final class RunExecution implements RunHandle {
         if (hit.isEmpty()) {
             return false;
         }
-        env.stepCounter("mlops.pipeline.step.cache.hits", pipeline.name(), unit.step).increment();
+        env.stepCounter(MetricNames.PIPELINE_STEP_CACHE_HITS, pipeline.name(), unit.step).increment();
         finishUnit(unit, StepState.SUCCEEDED, hit.get().value(), hit.get().encoded(), null, true);
         return true;
     }
@@ -688,7 +689,7 @@ public final class RunExecution implements RunHandle {
     }
 
     private void record(Node unit, Attempt attempt, String outcome) {
-        env.stepTimer("mlops.pipeline.step.duration", pipeline.name(), unit.step, outcome).record(attempt.duration());
+        env.stepTimer(MetricNames.PIPELINE_STEP_DURATION, pipeline.name(), unit.step, outcome).record(attempt.duration());
     }
 
     private void publishStep(Node node) {

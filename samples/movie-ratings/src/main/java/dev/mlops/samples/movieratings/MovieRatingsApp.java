@@ -180,7 +180,7 @@ public final class MovieRatingsApp {
             }
             Path scrape = dir.resolve("metrics.prom");
             writeQuietly(scrape, served.metrics());
-            out.printf("  metrics    GET /metrics -> %d, %d series (saved to %s)%n", served.metricsStatus(),
+            out.printf("  scrape     GET /metrics -> %d, %d series (saved to %s)%n", served.metricsStatus(),
                     served.metrics().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count(), dir.relativize(scrape));
         }
         if (training != null && training.state() == RunState.SUCCEEDED) {

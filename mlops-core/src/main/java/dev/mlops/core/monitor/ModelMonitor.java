@@ -158,6 +158,7 @@ public final class ModelMonitor implements AutoCloseable {
     private final AtomicReference<DriftReport> lastReport = new AtomicReference<>();
     private final AtomicReference<Performance> lastPerformance = new AtomicReference<>();
     private volatile boolean running = true;
+    private volatile boolean warned;
 
     // Owned by the worker thread.
     private DatasetProfile.Accumulator window;
@@ -276,26 +277,18 @@ public final class ModelMonitor implements AutoCloseable {
 
             @Override
             public CompletableFuture<Prediction<Float>> submit(float[] input, Duration deadline) {
-                return endpoint.submit(input, deadline).whenComplete((p, e) -> {
-                    if (p != null) {
-                        record(null, input, p.value());
-                    }
-                });
+                return endpoint.submit(input, deadline).whenComplete((p, e) -> observe(null, input, p));
             }
 
             @Override
             public CompletableFuture<Prediction<Float>> submit(float[] input, @Nullable String routingKey, Duration deadline) {
-                return endpoint.submit(input, routingKey, deadline).whenComplete((p, e) -> {
-                    if (p != null) {
-                        record(routingKey, input, p.value());
-                    }
-                });
+                return endpoint.submit(input, routingKey, deadline).whenComplete((p, e) -> observe(routingKey, input, p));
             }
 
             @Override
             public Prediction<Float> predict(float[] input) {
                 Prediction<Float> p = endpoint.predict(input);
-                record(null, input, p.value());
+                observe(null, input, p);
                 return p;
             }
 
@@ -309,6 +302,22 @@ public final class ModelMonitor implements AutoCloseable {
                 endpoint.close();
             }
         };
+    }
+
+    /** Records what a watched endpoint answered; a monitor that cannot take it never fails the request. */
+    private void observe(@Nullable String id, float[] input, @Nullable Prediction<Float> answer) {
+        if (answer == null) {
+            return;
+        }
+        try {
+            record(id, input, answer.value());
+        } catch (RuntimeException e) {
+            dropped.increment();
+            if (!warned) {
+                warned = true;
+                LOG.warn("Monitor {} cannot record what endpoint answered: {}", model, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -404,13 +413,16 @@ public final class ModelMonitor implements AutoCloseable {
                     if (windowDuration != null && o.at() - windowStart >= windowDuration.toMillis() && window.rows() > 0) {
                         closeWindow();
                     }
-                    observe(o);
+                    add(o);
                 } else if (item instanceof Label l) {
                     label(l);
                 } else if (item instanceof Flush f) {
-                    closeWindow();
-                    evaluate();
-                    f.done().complete(null);
+                    try {
+                        closeWindow();
+                        evaluate();
+                    } finally {
+                        f.done().complete(null);
+                    }
                 }
                 boolean idleAndTimeUp = item == null && windowDuration != null
                         && clock.millis() - windowStart >= windowDuration.toMillis();
@@ -425,7 +437,7 @@ public final class ModelMonitor implements AutoCloseable {
         }
     }
 
-    private void observe(Observation o) {
+    private void add(Observation o) {
         double[] row = new double[windowSchema.columns().size()];
         for (int i = 0; i < o.features().length; i++) {
             row[i] = o.features()[i];

@@ -219,6 +219,16 @@ class ModelMonitorTest {
                     assertThat(p.degraded()).isFalse();
                 });
             }
+            SimpleMeterRegistry narrow = new SimpleMeterRegistry();
+            try (ModelMonitor wrongWidth = ModelMonitor.builder("rater").features("a").reference(reference()).meters(narrow).build();
+                    ServingEndpoint<float[], Float> endpoint = wrongWidth.watch(EmbeddedServingEndpoint.<float[], Float>builder(
+                            "narrow").registry(mlops.registry()).model("rater").version(v.version())
+                            .loader(TrainedModel.servingLoader()).workers(1).build())) {
+                assertThat(endpoint.submit(new float[] {1, 2}, "k", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).version())
+                        .as("a monitor that cannot record never fails the request").isEqualTo(v.version());
+                assertThat(narrow.get(MetricNames.MONITOR_OBSERVATIONS).tag(MetricNames.TAG_OUTCOME, "dropped").counter().count())
+                        .isEqualTo(1);
+            }
         }
     }
 

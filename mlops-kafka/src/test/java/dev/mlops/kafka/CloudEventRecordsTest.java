@@ -25,41 +25,60 @@ class CloudEventRecordsTest {
         return record;
     }
 
+    private static String header(ProducerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
     @Test
-    void carriesAnEventInStructuredModeKeyedBySubject() {
+    void carriesAnEventInBinaryModeKeyedBySubject() {
         ProducerRecord<String, byte[]> sent = records.toRecord("mlops-events", event);
         assertThat(sent.key()).isEqualTo("movie-rater");
-        assertThat(new String(sent.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
-                .isEqualTo(CloudEventRecords.CONTENT_TYPE);
+        assertThat(header(sent, "content-type")).isEqualTo("application/json");
+        assertThat(header(sent, "ce_specversion")).isEqualTo("1.0");
+        assertThat(header(sent, "ce_id")).isEqualTo(event.id());
+        assertThat(header(sent, "ce_source")).isEqualTo("/registry");
+        assertThat(header(sent, "ce_type")).isEqualTo(EventTypes.MODEL_ALIAS_CHANGED);
+        assertThat(header(sent, "ce_subject")).isEqualTo("movie-rater");
+        assertThat(header(sent, "ce_time")).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(new String(sent.value(), StandardCharsets.UTF_8)).isEqualTo("{\"alias\":\"champion\"}");
         assertThat(records.fromRecord(consumed(sent))).isEqualTo(event);
+    }
+
+    @Test
+    void readsStructuredModeToo() {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("t", 0, 1L, "k",
+                new EventCodec(JsonCodec.create()).encode(event));
+        record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        assertThat(records.fromRecord(record)).isEqualTo(event);
     }
 
     @Test
     void keysBySourceWhenThereIsNoSubject() {
         Event noSubject = event.toBuilder().subject(null).build();
-        assertThat(records.toRecord("t", noSubject).key()).isEqualTo("/registry");
+        ProducerRecord<String, byte[]> sent = records.toRecord("t", noSubject);
+        assertThat(sent.key()).isEqualTo("/registry");
+        assertThat(sent.headers().lastHeader("ce_subject")).isNull();
+        assertThat(records.fromRecord(consumed(sent))).isEqualTo(noSubject);
     }
 
     @Test
-    void rejectsOtherContentTypes() {
-        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("t", 1, 7L, "k", "{}".getBytes(StandardCharsets.UTF_8));
-        record.headers().add("content-type", "application/avro".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> records.fromRecord(record)).isInstanceOf(ValidationException.class)
-                .hasMessage("record t-1@7 content-type must be application/cloudevents+json (structured mode), was 'application/avro'");
-    }
-
-    @Test
-    void rejectsTombstones() {
-        assertThatThrownBy(() -> records.fromRecord(new ConsumerRecord<>("t", 0, 3L, "k", null)))
-                .hasMessage("record t-0@3 value must hold a CloudEvents JSON event, was null");
-    }
-
-    @Test
-    void rejectsInvalidEventsNamingTheRecord() {
-        byte[] bad = "{\"specversion\":\"0.3\"}".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> records.fromRecord(new ConsumerRecord<>("t", 2, 9L, "k", bad)))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("record t-2@9: event.specversion must be '1.0', was '0.3'");
+    void rejectsRecordsThatAreNotCloudEventsNamingTheRecord() {
+        ConsumerRecord<String, byte[]> avro = new ConsumerRecord<>("t", 1, 7L, "k", "{}".getBytes(StandardCharsets.UTF_8));
+        avro.headers().add("content-type", "application/avro".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> records.fromRecord(avro)).isInstanceOf(ValidationException.class)
+                .hasMessage("record t-1@7: content-type must be application/json (binary mode) or application/cloudevents+json"
+                        + " (structured mode), was 'application/avro'");
+        assertThatThrownBy(() -> records.fromRecord(new ConsumerRecord<>("t", 0, 3L, "k", "poison".getBytes(StandardCharsets.UTF_8))))
+                .hasMessage("record t-0@3: headers must carry ce_specversion (a CloudEvent in binary mode), was '[]'");
+        ConsumerRecord<String, byte[]> tombstone = new ConsumerRecord<>("t", 0, 4L, "k", null);
+        tombstone.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> records.fromRecord(tombstone))
+                .hasMessage("record t-0@4: value must hold a CloudEvents JSON event, was null");
+        ConsumerRecord<String, byte[]> badType = consumed(records.toRecord("t", event));
+        badType.headers().remove("ce_type");
+        badType.headers().add("ce_type", "Not A Type".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> records.fromRecord(badType)).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("record t-0@42: ");
     }
 
     @Test

@@ -74,7 +74,44 @@ public final class EventCodec {
      * @throws ValidationException if the document is not a valid CloudEvents 1.0 event of the SDK
      */
     public Event decode(byte[] bytes) {
-        Map<?, ?> doc = json.read(bytes, Map.class);
+        return decode(json.read(bytes, Map.class));
+    }
+
+    /**
+     * Reads an event whose attributes travel apart from its data, as in the binary content mode of
+     * the CloudEvents protocol bindings (Kafka headers, HTTP headers).
+     *
+     * <pre>{@code
+     * Event e = codec.decode(Map.of("specversion", "1.0", "id", id, "source", "/registry", "type", type,
+     *         "time", time), valueBytes);
+     * }</pre>
+     *
+     * @param attributes the context attributes by name ({@code specversion}, {@code id}, {@code source},
+     *     {@code type}, {@code subject}, {@code time}, {@code datacontenttype})
+     * @param data the data as UTF-8 JSON of an object, or {@code null} for none
+     * @return the event
+     * @throws ValidationException if the attributes or the data do not make a valid event
+     */
+    public Event decode(Map<String, ?> attributes, byte @Nullable [] data) {
+        Checks.notNull("attributes", attributes);
+        Map<String, Object> doc = new LinkedHashMap<>(attributes);
+        if (data != null && data.length > 0) {
+            doc.put("data", json.read(data, Object.class));
+        }
+        return decode(doc);
+    }
+
+    /**
+     * Writes an event's data alone, as UTF-8 JSON of an object.
+     *
+     * @param event the event
+     * @return the JSON bytes
+     */
+    public byte[] encodeData(Event event) {
+        return json.write(Checks.notNull("event", event).data());
+    }
+
+    private Event decode(Map<?, ?> doc) {
         Object version = doc.get("specversion");
         if (!SPEC_VERSION.equals(version)) {
             throw new ValidationException("event.specversion", "be '" + SPEC_VERSION + "'", version);

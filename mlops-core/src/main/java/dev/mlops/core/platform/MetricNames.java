@@ -42,6 +42,14 @@ public final class MetricNames {
     public static final String EVENT_PENDING = "mlops.event.pending";
     /** Gauge: active subscriptions; tag bus. */
     public static final String EVENT_SUBSCRIPTIONS = "mlops.event.subscriptions";
+    /** Counter: events a distributed bus could not send to its broker; tags bus, type. */
+    public static final String EVENT_SEND_FAILED = "mlops.event.send.failed";
+    /** Counter: redelivered events a subscription skipped as already handled; tags bus, type. */
+    public static final String EVENT_DUPLICATES = "mlops.event.duplicates";
+    /** Counter: events sent to the dead-letter topic after their listener kept failing; tags bus, type. */
+    public static final String EVENT_DEAD_LETTERED = "mlops.event.dead_lettered";
+    /** Gauge: records a subscription is behind the end of the topic; tags bus, {@link #TAG_GROUP}. */
+    public static final String EVENT_LAG = "mlops.event.lag";
     /** Timer: pipeline runs by {@link #TAG_PIPELINE} and {@link #TAG_STATE}. */
     public static final String PIPELINE_RUN_DURATION = "mlops.pipeline.run.duration";
     /** Gauge: runs in progress. */
@@ -97,6 +105,8 @@ public final class MetricNames {
     /** Counter: labels by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code joined}, {@code late}, {@code expired}, {@code dropped}). */
     public static final String MONITOR_LABELS = "mlops.monitor.labels";
 
+    /** Tag: a Kafka consumer group. */
+    public static final String TAG_GROUP = "group";
     /** Tag: a pipeline's name. */
     public static final String TAG_PIPELINE = "pipeline";
     /** Tag: a pipeline step's name. */
@@ -147,6 +157,10 @@ public final class MetricNames {
             Map.entry(EVENT_DROPPED, "Events dropped undelivered"),
             Map.entry(EVENT_PENDING, "Events queued and not yet handled"),
             Map.entry(EVENT_SUBSCRIPTIONS, "Active subscriptions"),
+            Map.entry(EVENT_SEND_FAILED, "Events a distributed bus could not send"),
+            Map.entry(EVENT_DUPLICATES, "Redelivered events skipped as already handled"),
+            Map.entry(EVENT_DEAD_LETTERED, "Events sent to the dead-letter topic"),
+            Map.entry(EVENT_LAG, "Records a subscription is behind the end of the topic"),
             Map.entry(PIPELINE_RUN_DURATION, "Pipeline runs by final state"),
             Map.entry(PIPELINE_RUNS_ACTIVE, "Pipeline runs in progress"),
             Map.entry(PIPELINE_STEP_DURATION, "Pipeline step attempts by outcome"),

@@ -90,6 +90,8 @@ public final class MetricNames {
     public static final String SERVING_REQUESTS = "mlops.serving.requests";
     /** Gauge: model versions an endpoint holds loaded (serving, canary, rollback target); tag {@link #TAG_ENDPOINT}. */
     public static final String SERVING_MODELS_LOADED = "mlops.serving.models.loaded";
+    /** Counter: stream records by {@link #TAG_STREAM} and {@link #TAG_OUTCOME} ({@code scored}, {@code retried}, {@code dead_lettered}). */
+    public static final String STREAM_RECORDS = "mlops.serving.stream.records";
     /** Counter: alerts by {@link #TAG_SINK} and {@link #TAG_OUTCOME} ({@code sent}, {@code failed}, {@code suppressed}). */
     public static final String MONITOR_ALERTS = "mlops.monitor.alerts";
     /** Counter: predictions offered to a monitor by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code sampled}, {@code dropped}). */
@@ -105,6 +107,8 @@ public final class MetricNames {
     /** Counter: labels by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code joined}, {@code late}, {@code expired}, {@code dropped}). */
     public static final String MONITOR_LABELS = "mlops.monitor.labels";
 
+    /** Tag: a stream scorer's name. */
+    public static final String TAG_STREAM = "stream";
     /** Tag: a Kafka consumer group. */
     public static final String TAG_GROUP = "group";
     /** Tag: a pipeline's name. */
@@ -180,6 +184,7 @@ public final class MetricNames {
             Map.entry(SERVING_COMPUTE, "Time of a batch's model call"),
             Map.entry(SERVING_BATCH_SIZE, "Requests per batch"),
             Map.entry(SERVING_REQUESTS, "Serving requests by route and outcome"),
+            Map.entry(STREAM_RECORDS, "Stream records scored, retried or dead-lettered"),
             Map.entry(SERVING_MODELS_LOADED, "Model versions an endpoint holds loaded"),
             Map.entry(MONITOR_ALERTS, "Alerts by sink and outcome"),
             Map.entry(MONITOR_OBSERVATIONS, "Predictions offered to a monitor by outcome"),

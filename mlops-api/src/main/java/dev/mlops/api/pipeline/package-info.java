@@ -1,7 +1,8 @@
 /**
  * Pipelines: typed DAG workflows whose edges follow from data. A step names the steps whose outputs
  * it consumes and receives them as typed values; {@link dev.mlops.api.pipeline.Pipeline.Builder#build()}
- * checks the whole graph; {@link dev.mlops.api.pipeline.Pipelines} runs it durably.
+ * checks the whole graph; {@link dev.mlops.api.pipeline.Pipelines} runs it durably, and a
+ * {@link dev.mlops.api.pipeline.Trigger} says which events start it.
  *
  * <pre>{@code
  * var p = Pipeline.builder("train-movie-rater");

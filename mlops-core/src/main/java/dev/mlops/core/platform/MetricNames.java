@@ -60,6 +60,8 @@ public final class MetricNames {
     public static final String PIPELINE_STEP_RETRIES = "mlops.pipeline.step.retries";
     /** Counter: steps answered from the cache; tags pipeline, step. */
     public static final String PIPELINE_STEP_CACHE_HITS = "mlops.pipeline.step.cache.hits";
+    /** Counter: events that fired a trigger (type and condition matched), each once by {@link #TAG_TRIGGER}, {@link #TAG_OUTCOME}. */
+    public static final String PIPELINE_TRIGGER_FIRED = "mlops.pipeline.trigger.fired";
     /** Counter: data validations by {@link #TAG_DATASET} and {@link #TAG_OUTCOME} ({@code passed}, {@code failed}). */
     public static final String DATA_VALIDATIONS = "mlops.data.validations";
     /** Counter: rows validated by {@link #TAG_DATASET} and {@link #TAG_OUTCOME} ({@code checked}, {@code quarantined}). */
@@ -115,6 +117,8 @@ public final class MetricNames {
     public static final String TAG_PIPELINE = "pipeline";
     /** Tag: a pipeline step's name. */
     public static final String TAG_STEP = "step";
+    /** Tag: a trigger's name. */
+    public static final String TAG_TRIGGER = "trigger";
     /** Tag: how a run ended. */
     public static final String TAG_STATE = "state";
     /** Tag: a validated dataset's name. */
@@ -136,7 +140,8 @@ public final class MetricNames {
     /**
      * Tag: how a request ended ({@code ok}, {@code overloaded}, {@code timeout}, {@code invalid}, {@code failed}), or
      * what became of an alert ({@code sent}, {@code failed}, {@code suppressed}), or of a registry operation ({@code ok},
-     * {@code failed}, and for a promotion {@code promoted} or {@code rejected}).
+     * {@code failed}, and for a promotion {@code promoted} or {@code rejected}), or of an event that fired a trigger
+     * ({@code started}, {@code skipped_active}, {@code debounced}, {@code cooled_down}, {@code duplicate}, {@code failed}).
      */
     public static final String TAG_OUTCOME = "outcome";
     /** Tag: an alert sink's name, e.g. {@code log} or {@code webhook}. */
@@ -170,6 +175,7 @@ public final class MetricNames {
             Map.entry(PIPELINE_STEP_DURATION, "Pipeline step attempts by outcome"),
             Map.entry(PIPELINE_STEP_RETRIES, "Pipeline step retries"),
             Map.entry(PIPELINE_STEP_CACHE_HITS, "Pipeline steps answered from the cache"),
+            Map.entry(PIPELINE_TRIGGER_FIRED, "Events that fired a trigger, by outcome"),
             Map.entry(DATA_VALIDATIONS, "Data validations by outcome"),
             Map.entry(DATA_VALIDATION_ROWS, "Rows validated, and rows quarantined"),
             Map.entry(DATA_FAILED_EXPECTATIONS, "Expectations that failed"),

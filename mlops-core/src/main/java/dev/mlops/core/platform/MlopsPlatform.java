@@ -25,6 +25,7 @@ import dev.mlops.core.model.EmbeddedModelRegistry;
 import dev.mlops.core.monitor.DataQualityMetrics;
 import dev.mlops.core.tracking.EmbeddedTracker;
 import dev.mlops.core.pipeline.EmbeddedPipelines;
+import dev.mlops.core.pipeline.Triggers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -78,6 +79,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final ModelRegistry registry;
     private final Tracker tracker;
     private final FeatureStore features;
+    private final Triggers triggers;
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -98,6 +100,10 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                 context.clock(), eventBus, context.meterRegistry(), onlineStore, offlineStore);
         owned.add(featureStore);
         this.features = featureStore;
+        this.triggers = new Triggers(this, context.meterRegistry(),
+                context.durationProperty("trigger.dedup-window").orElse(Triggers.DEFAULT_DEDUP_WINDOW),
+                context.intProperty("trigger.dedup-capacity").orElse(Triggers.DEFAULT_DEDUP_CAPACITY));
+        owned.add(triggers);
     }
 
     /**
@@ -169,6 +175,23 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     @Override
     public EmbeddedPipelines pipelines() {
         return pipelines;
+    }
+
+    /**
+     * Reacts to events on its own: registers {@link dev.mlops.api.pipeline.Trigger}s that start
+     * pipelines or run actions when matching events arrive on {@link #eventBus()}. Closed with the
+     * platform, before the pipelines. Properties {@code trigger.dedup-window} (ISO-8601, default one
+     * hour) and {@code trigger.dedup-capacity} (default 10,000) bound how long and how many events each
+     * trigger remembers to recognise a redelivery.
+     *
+     * <pre>{@code
+     * mlops.triggers().register(Triggers.retrainOnDrift("movie-rater", retrainPipeline));
+     * }</pre>
+     *
+     * @return the triggers
+     */
+    public Triggers triggers() {
+        return triggers;
     }
 
     /**

@@ -17,6 +17,7 @@ class MetricNamesTest {
             if (Modifier.isStatic(field.getModifiers()) && value.startsWith(MetricNames.PREFIX)
                     && !field.getName().equals("PREFIX")) {
                 assertThat(MetricNames.check(value)).isEqualTo(value);
+                assertThat(MetricNames.description(value)).as("the description of %s", value).isPresent();
                 checked++;
             }
         }

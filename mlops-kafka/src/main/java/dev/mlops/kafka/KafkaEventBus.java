@@ -483,7 +483,7 @@ public final class KafkaEventBus implements EventBus {
                 counter(MetricNames.EVENT_DUPLICATES, event.type()).increment();
                 return true;
             }
-            RuntimeException last = null;
+            Throwable last = null;
             for (int attempt = 0; attempt <= retries; attempt++) {
                 if (attempt > 0 && !sleep(attempt)) {
                     return false;
@@ -493,7 +493,7 @@ public final class KafkaEventBus implements EventBus {
                     counter(MetricNames.EVENT_DELIVERED, event.type()).increment();
                     remember(key);
                     return true;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     last = e;
                     Counter.builder(MetricNames.EVENT_FAILED).tags(MetricNames.TAG_BUS, name, MetricNames.TAG_TYPE, event.type(),
                             MetricNames.TAG_EXCEPTION, e.getClass().getSimpleName()).register(meters).increment();

@@ -21,9 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,24 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code champion}, hot-swaps to it.
  */
 class ClosedLoopTest {
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
     private static MlopsPlatform machine(String name, Path home, String topic) {
         return MlopsPlatform.builder().name(name).home(home).eventBusProvider("kafka")
-                .property("kafka.bootstrap-servers", kafka.bootstrapServers()).property("kafka.topic", topic)
+                .property("kafka.bootstrap-servers", KAFKA.broker().bootstrapServers()).property("kafka.topic", topic)
                 .property("kafka.group", name).property("kafka.partitions", "2").build();
     }
 

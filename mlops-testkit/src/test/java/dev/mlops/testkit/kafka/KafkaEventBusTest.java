@@ -32,31 +32,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Kafka bus against a real broker: faults, dead letters, duplicates, groups and the platform provider. */
 class KafkaEventBusTest {
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
     private KafkaEventBus.Builder bus(String topic, String group) {
-        return KafkaEventBus.builder().name("test").bootstrapServers(kafka.bootstrapServers()).topic(topic).group(group)
+        return KafkaEventBus.builder().name("test").bootstrapServers(KAFKA.broker().bootstrapServers()).topic(topic).group(group)
                 .createTopics(2, (short) 1).retries(2, Duration.ofMillis(10), Duration.ofMillis(50)).meterRegistry(meters);
     }
 
@@ -81,7 +71,7 @@ class KafkaEventBusTest {
     private List<ConsumerRecord<String, byte[]>> deadLetters(String topic, int expected) throws InterruptedException {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, unique("dlt"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, unique("dlt"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic + KafkaEventBus.DEAD_LETTER_SUFFIX));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -128,7 +118,7 @@ class KafkaEventBusTest {
         String topic = unique("poison");
         List<Event> handled = new CopyOnWriteArrayList<>();
         try (KafkaEventBus bus = bus(topic, "g").build();
-                KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", KAFKA.broker().bootstrapServers()),
                         new StringSerializer(), new ByteArraySerializer())) {
             bus.subscribe("**", handled::add);
             raw.send(new ProducerRecord<>(topic, "rater", "not a cloud event".getBytes(StandardCharsets.UTF_8))).get();
@@ -166,11 +156,11 @@ class KafkaEventBusTest {
                 bus.publish(event("s" + (i % 7), i));
             }
             bus.flush();
-            kafka.stop();
+            KAFKA.broker().stop();
             for (int i = 100; i < 150; i++) {
                 bus.publish(event("s" + (i % 7), i));
             }
-            kafka.restart();
+            KAFKA.broker().restart();
             for (int i = 150; i < 200; i++) {
                 bus.publish(event("s" + (i % 7), i));
             }
@@ -215,7 +205,7 @@ class KafkaEventBusTest {
         String topic = unique("platform");
         List<Event> seen = new CopyOnWriteArrayList<>();
         try (MlopsPlatform mlops = MlopsPlatform.builder().home(dir).eventBusProvider("kafka")
-                .property("kafka.bootstrap-servers", kafka.bootstrapServers()).property("kafka.topic", topic)
+                .property("kafka.bootstrap-servers", KAFKA.broker().bootstrapServers()).property("kafka.topic", topic)
                 .property("kafka.partitions", "1").build()) {
             EventBus bus = mlops.eventBus();
             assertThat(bus).isInstanceOf(KafkaEventBus.class);

@@ -36,28 +36,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real model scoring a real Kafka stream: order per key, dead letters, commits. */
 class StreamScorerTest {
     private static final JsonCodec JSON = JsonCodec.create();
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     /** Rows as JSON arrays of two numbers. */
     private static final Function<byte[], float[]> ROWS = bytes -> {
@@ -83,7 +73,7 @@ class StreamScorerTest {
     private static List<ConsumerRecord<String, byte[]>> read(String topic, int expected) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
@@ -100,12 +90,12 @@ class StreamScorerTest {
     void scoresEveryRequestInOrderPerKeyAndDeadLettersWhatItCannotRead() throws Exception {
         String input = "requests-" + UUID.randomUUID().toString().substring(0, 8);
         String output = input + "-scores";
-        kafka.createTopic(input, 3);
+        KAFKA.broker().createTopic(input, 3);
         try (MlopsPlatform mlops = MlopsPlatform.embedded(dir.resolve("home")); TrainedModel model = model()) {
             ModelVersion v = model.register(mlops.registry(), "rater", spec -> { });
             Map<String, List<float[]>> sent = new LinkedHashMap<>();
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                    KAFKA.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
                 Random random = new Random(2);
                 for (int i = 0; i < 300; i++) {
                     String key = "user-" + (i % 10);
@@ -122,7 +112,7 @@ class StreamScorerTest {
                     .registry(mlops.registry()).model("rater").version(v.version()).loader(TrainedModel.servingLoader())
                     .workers(2).maxBatchSize(64).build();
                     StreamScorer<float[], Float> scorer = StreamScorer.<float[], Float>builder("scorer-" + input)
-                            .bootstrapServers(kafka.bootstrapServers()).inputTopic(input).outputTopic(output)
+                            .bootstrapServers(KAFKA.broker().bootstrapServers()).inputTopic(input).outputTopic(output)
                             .endpoint(endpoint).decoder(ROWS).encoder(StreamScorer.jsonResult(JSON)).maxInFlight(64).build()) {
                 scorer.start();
                 List<ConsumerRecord<String, byte[]>> results = read(output, 300);

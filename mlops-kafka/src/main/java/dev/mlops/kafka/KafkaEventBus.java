@@ -16,9 +16,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -528,18 +525,8 @@ public final class KafkaEventBus implements EventBus {
         }
 
         private boolean deadLetter(ConsumerRecord<String, byte[]> record, Throwable error, int attempts) {
-            ProducerRecord<String, byte[]> dead = new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(),
-                    record.headers());
-            StringWriter trace = new StringWriter();
-            error.printStackTrace(new PrintWriter(trace));
-            add(dead, DLT_EXCEPTION, error.getClass().getName());
-            add(dead, DLT_MESSAGE, String.valueOf(error.getMessage()));
-            add(dead, DLT_STACKTRACE, trace.toString());
-            add(dead, DLT_TOPIC, record.topic());
-            add(dead, DLT_PARTITION, Integer.toString(record.partition()));
-            add(dead, DLT_OFFSET, Long.toString(record.offset()));
-            add(dead, DLT_GROUP, groupId);
-            add(dead, "mlops_dlt-attempts", Integer.toString(attempts));
+            ProducerRecord<String, byte[]> dead = DeadLetters.of(deadLetterTopic, record, error, groupId);
+            DeadLetters.header(dead, "mlops_dlt-attempts", Integer.toString(attempts));
             try {
                 producer.send(dead).get(30, TimeUnit.SECONDS);
                 return true;
@@ -551,11 +538,6 @@ public final class KafkaEventBus implements EventBus {
                         record.topic(), record.partition(), record.offset(), e.toString());
                 return false;
             }
-        }
-
-        private void add(ProducerRecord<String, byte[]> record, String header, String value) {
-            record.headers().remove(header);
-            record.headers().add(header, value.getBytes(StandardCharsets.UTF_8));
         }
     }
 

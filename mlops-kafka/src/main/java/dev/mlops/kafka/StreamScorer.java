@@ -12,8 +12,6 @@ import dev.mlops.core.platform.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -326,22 +324,8 @@ public final class StreamScorer<I, O> implements AutoCloseable {
     }
 
     private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> r, Throwable error) {
-        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(deadLetterTopic, null, r.key(), r.value(), r.headers());
-        StringWriter trace = new StringWriter();
-        error.printStackTrace(new PrintWriter(trace));
-        header(dead, KafkaEventBus.DLT_EXCEPTION, error.getClass().getName());
-        header(dead, KafkaEventBus.DLT_MESSAGE, String.valueOf(error.getMessage()));
-        header(dead, KafkaEventBus.DLT_STACKTRACE, trace.toString());
-        header(dead, KafkaEventBus.DLT_TOPIC, r.topic());
-        header(dead, KafkaEventBus.DLT_PARTITION, Integer.toString(r.partition()));
-        header(dead, KafkaEventBus.DLT_OFFSET, Long.toString(r.offset()));
         LOG.warn("Scorer {}: request {}-{}@{} dead-lettered: {}", name, r.topic(), r.partition(), r.offset(), error.toString());
-        return dead;
-    }
-
-    private static void header(ProducerRecord<String, byte[]> record, String key, String value) {
-        record.headers().remove(key);
-        record.headers().add(key, value.getBytes(StandardCharsets.UTF_8));
+        return DeadLetters.of(deadLetterTopic, r, error, null);
     }
 
     private static void seekBack(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> batch) {

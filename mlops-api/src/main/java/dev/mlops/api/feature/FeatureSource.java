@@ -98,7 +98,8 @@ public record FeatureSource(Kind kind, String location, String name, String time
     }
 
     /**
-     * A stream source: rows read from a Kafka topic by mlops-kafka.
+     * A stream source: rows read from a Kafka topic by mlops-kafka's {@code StreamIngestor}, which
+     * pushes them under this name: to the online store and to a log that the offline store reads.
      *
      * @param name a valid {@link Name}
      * @param topic the topic
@@ -118,15 +119,6 @@ public record FeatureSource(Kind kind, String location, String name, String time
      */
     public FeatureSource withCreatedColumn(String column) {
         return new FeatureSource(kind, location, name, timestampColumn, Optional.of(Name.check("source.createdColumn", column)));
-    }
-
-    /**
-     * Tells whether the offline store can read this source (files and push logs; streams are read by mlops-kafka).
-     *
-     * @return {@code true} for CSV, Parquet and push sources
-     */
-    public boolean offline() {
-        return kind != Kind.STREAM;
     }
 
     /**

@@ -133,10 +133,10 @@ public interface FeatureStore {
     List<FeatureVector> onlineFeatures(List<Map<String, Object>> entityKeys, FeatureService service);
 
     /**
-     * Writes rows of a push source straight to the online store (a row never replaces a newer one)
-     * and to the source's offline log, so that training data sees them too.
+     * Writes rows of a push or stream source straight to the online store (a row never replaces a
+     * newer one) and to the source's offline log, so that training data sees them too.
      *
-     * @param pushSource the name of a push source used by applied views
+     * @param pushSource the name of a push or stream source used by applied views
      * @param rows the rows: every view's join keys, the source's event-time column and the view's fields,
      *     with the declared types
      * @return rows written to the online store per view version

@@ -369,7 +369,7 @@ public final class DuckDbOfflineStore implements OfflineStore {
         FeatureView view = request.view();
         FeatureSource source = view.source();
         String reader;
-        if (source.kind() == FeatureSource.Kind.PUSH) {
+        if (logged(source)) {
             reader = "read_csv('" + pushLog(source).toString().replace("'", "''") + "/*.csv', header = true, union_by_name = true, all_varchar = true)";
         } else {
             Path file = source.path().orElseThrow(() -> new ValidationException("feature view " + view.versionedName()
@@ -419,7 +419,12 @@ public final class DuckDbOfflineStore implements OfflineStore {
     }
 
     private boolean noData(ViewQuery request) {
-        return request.view().source().kind() == FeatureSource.Kind.PUSH && !hasCsv(pushLog(request.view().source()));
+        return logged(request.view().source()) && !hasCsv(pushLog(request.view().source()));
+    }
+
+    /** Push and stream sources: their rows are appended to a log named after the source. */
+    private static boolean logged(FeatureSource source) {
+        return source.kind() == FeatureSource.Kind.PUSH || source.kind() == FeatureSource.Kind.STREAM;
     }
 
     private static boolean hasCsv(Path dir) {

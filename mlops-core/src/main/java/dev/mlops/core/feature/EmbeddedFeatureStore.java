@@ -595,7 +595,8 @@ public final class EmbeddedFeatureStore implements FeatureStore, AutoCloseable {
         Checks.notNull("rows", rows);
         Definitions.Stored stored = applied.load();
         List<FeatureView> views = stored.views.values().stream()
-                .filter(v -> v.source().kind() == FeatureSource.Kind.PUSH && v.source().name().equals(pushSource)).toList();
+                .filter(v -> v.source().kind() != FeatureSource.Kind.CSV && v.source().kind() != FeatureSource.Kind.PARQUET
+                        && v.source().name().equals(pushSource)).toList();
         if (views.isEmpty()) {
             throw new NotFoundException("push source", pushSource, "no applied view reads it");
         }

@@ -72,6 +72,8 @@ public final class MetricNames {
     public static final String FEATURE_PUSH_ROWS = "mlops.feature.push.rows";
     /** Counter: rows of pushes refused by validation (nothing of such a push is written); tag {@link #TAG_SOURCE}. */
     public static final String FEATURE_PUSH_REJECTED = "mlops.feature.push.rejected";
+    /** Counter: stream records by {@link #TAG_STREAM} and {@link #TAG_OUTCOME} ({@code ingested}, {@code late}, {@code dead_lettered}). */
+    public static final String FEATURE_STREAM_RECORDS = "mlops.feature.stream.records";
     /** Counter: rows handed to the online store by materialization; tag {@link #TAG_VIEW}. */
     public static final String FEATURE_MATERIALIZED_ROWS = "mlops.feature.materialized.rows";
     /** Counter: source rows materialization left out for a missing event time or join key; tag {@link #TAG_VIEW}. */
@@ -181,6 +183,7 @@ public final class MetricNames {
             Map.entry(DATA_FAILED_EXPECTATIONS, "Expectations that failed"),
             Map.entry(FEATURE_PUSH_ROWS, "Rows pushed to a push source"),
             Map.entry(FEATURE_PUSH_REJECTED, "Pushes refused"),
+            Map.entry(FEATURE_STREAM_RECORDS, "Stream records ingested into a feature view, dropped as late or dead-lettered"),
             Map.entry(FEATURE_MATERIALIZED_ROWS, "Rows materialized into the online store"),
             Map.entry(FEATURE_MATERIALIZE_REFUSED, "Source rows materialization left out"),
             Map.entry(FEATURE_LOOKUPS, "Online feature values served, by status"),

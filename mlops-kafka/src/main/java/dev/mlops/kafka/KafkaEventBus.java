@@ -108,6 +108,8 @@ public final class KafkaEventBus implements EventBus {
     public static final String DLT_OFFSET = "kafka_dlt-original-offset";
     /** Header: the consumer group that gave up on it. */
     public static final String DLT_GROUP = "kafka_dlt-original-consumer-group";
+    /** The {@code type} tag of records dead-lettered because they are not CloudEvents. */
+    public static final String UNREADABLE_TYPE = "unreadable";
 
     private final String name;
     private final String topic;
@@ -470,7 +472,11 @@ public final class KafkaEventBus implements EventBus {
                 event = records.fromRecord(record);
             } catch (ValidationException e) {
                 LOG.warn("Subscription {} of bus {}: not a CloudEvent, dead-lettered: {}", pattern, name, e.getMessage());
-                return deadLetter(record, e, 0);
+                boolean sent = deadLetter(record, e, 0);
+                if (sent) {
+                    counter(MetricNames.EVENT_DEAD_LETTERED, UNREADABLE_TYPE).increment();
+                }
+                return sent;
             }
             if (!pattern.matches(event.type())) {
                 return true;

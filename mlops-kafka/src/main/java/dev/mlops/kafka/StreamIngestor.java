@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * FeatureView activity = FeatureView.builder("user_activity").entities("user")
  *         .field("ratings_1h", ColumnType.LONG).field("avg_rating_1h", ColumnType.DOUBLE)
  *         .ttl(Duration.ofDays(1)).source(FeatureSource.stream("activity", "ratings", "event_ts")).build();
- * mlops.features().apply(FeatureDefinitions.builder().entity(user).view(activity).build());
+ * mlops.features().apply(FeatureDefinitions.of(user, activity));
  * try (StreamIngestor ingestor = StreamIngestor.builder("activity")
  *         .bootstrapServers("kafka:9092").store(mlops.features()).view("user_activity", 1)
  *         .aggregation(WindowAggregation.sliding(Duration.ofHours(1), Duration.ofMinutes(5))
@@ -644,8 +644,8 @@ public final class StreamIngestor implements AutoCloseable {
          * @param value its value
          * @return this builder
          */
-        public Builder clientProperty(String key, Object value) {
-            clientProperties.put(Checks.text("ingestor.clientProperty", key, 200), Checks.notNull("ingestor.clientProperty " + key, value));
+        public Builder clientProperty(String key, String value) {
+            clientProperties.put(Checks.text("client property", key, 200), Checks.notNull("client property " + key, value));
             return this;
         }
 

@@ -5,7 +5,7 @@ package dev.mlops.api.event;
  * thrown here is logged and counted by the bus; it never reaches the publisher or other listeners.
  *
  * <pre>{@code
- * EventListener retrain = event -> pipelines.trigger("retrain", event.subject().orElseThrow());
+ * EventListener invalidate = event -> cache.invalidate(event.subject().orElseThrow());
  * }</pre>
  *
  * @since 0.1.0

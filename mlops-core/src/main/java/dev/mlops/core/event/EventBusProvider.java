@@ -13,7 +13,7 @@ import dev.mlops.core.platform.PlatformContext;
  * MlopsPlatform.builder()
  *         .home(home)
  *         .eventBusProvider("kafka")
- *         .property("kafka.bootstrap.servers", "localhost:9092")
+ *         .property("kafka.bootstrap-servers", "localhost:9092")
  *         .build();
  * }</pre>
  *

@@ -483,7 +483,7 @@ public final class ModelMonitor implements AutoCloseable {
                     report.features().size(), report.drifted().stream().map(FeatureDrift::feature).toList(), current.rows());
             List<String> drifted = report.drifted().stream().map(FeatureDrift::feature).toList();
             publish(EventTypes.MONITOR_DRIFT_DETECTED, Map.of("model", model, "rows", current.rows(),
-                    "driftedShare", report.driftedShare(), "features", drifted));
+                    "drifted_share", report.driftedShare(), "features", drifted));
             alert("drift/" + model, "Data drift in " + model, String.format(Locale.ROOT,
                     "%d of %d features drifted over %d rows: %s", drifted.size(), report.features().size(), current.rows(),
                     drifted));

@@ -111,7 +111,7 @@ public final class MetricNames {
     /** Counter: labels by {@link #TAG_MODEL} and {@link #TAG_OUTCOME} ({@code joined}, {@code late}, {@code expired}, {@code dropped}). */
     public static final String MONITOR_LABELS = "mlops.monitor.labels";
 
-    /** Tag: a stream scorer's name. */
+    /** Tag: the name of a stream scorer or stream ingestor. */
     public static final String TAG_STREAM = "stream";
     /** Tag: a Kafka consumer group. */
     public static final String TAG_GROUP = "group";

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *         .home(Path.of("/var/lib/movie-ratings"))
  *         .meterRegistry(prometheusRegistry)
  *         .eventBusProvider("kafka")
- *         .property("kafka.bootstrap.servers", "broker:9092")
+ *         .property("kafka.bootstrap-servers", "broker:9092")
  *         .build();
  * }</pre>
  *

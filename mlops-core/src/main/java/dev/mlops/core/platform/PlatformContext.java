@@ -48,7 +48,7 @@ public record PlatformContext(String name, Path home, Clock clock, MeterRegistry
     /**
      * A property as text.
      *
-     * @param key the property key, e.g. {@code "kafka.bootstrap.servers"}
+     * @param key the property key, e.g. {@code "kafka.bootstrap-servers"}
      * @return the value, if set
      */
     public Optional<String> property(String key) {

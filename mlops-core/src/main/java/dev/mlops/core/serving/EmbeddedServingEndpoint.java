@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Locale;
@@ -94,6 +95,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
     private final List<Thread> threads = new ArrayList<>();
     private final Object swapLock = new Object();
     private final @Nullable Subscription subscription;
+    private final @Nullable EventBus events;
     private final Path downloads;
     private volatile boolean running = true;
     private final MeterRegistry meters;
@@ -238,6 +240,7 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         } catch (IOException e) {
             throw new MlopsException("cannot create a download directory: " + e.getMessage(), e, true);
         }
+        this.events = b.events;
         ModelVersion first;
         try {
             first = alias != null ? registry.versionByAlias(model, alias).orElseThrow(() -> new NotFoundException("alias",
@@ -260,6 +263,26 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
             t.start();
         }
         LOG.info("Endpoint {} serves {} version {} on {} workers", name, model, first.version(), workers);
+        announce(EventTypes.SERVING_ENDPOINT_DEPLOYED, first.version(), null);
+    }
+
+    /** Tells the bus, if any, which version answers now; a bus that refuses the event does not stop serving. */
+    private void announce(String type, int version, @Nullable Integer previous) {
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("endpoint", name);
+        data.put("model", model);
+        data.put("version", version);
+        if (previous != null) {
+            data.put("previous_version", previous);
+        }
+        try {
+            events.publish(Event.builder(type).source("/serving/" + name).subject(name).data(data).build());
+        } catch (RuntimeException e) {
+            LOG.warn("Endpoint {} could not publish {}: {}", name, type, e.toString());
+        }
     }
 
     /**
@@ -454,19 +477,29 @@ public final class EmbeddedServingEndpoint<I, O> implements ServingEndpoint<I, O
         ModelVersion target = registry.version(model, version);
         Served<I, O> loaded = load(target);
         Served<I, O> retired;
+        int before;
         synchronized (swapLock) {
             Routing<I, O> was = routing;
             retired = was.previous();
+            before = was.current().version.version();
             routing = new Routing<>(loaded, was.current(), was.canary(), was.canaryPercent());
         }
         if (retired != null) {
             retired.retire();
         }
         LOG.info("Endpoint {} swapped to {} version {}", name, model, version);
+        announce(EventTypes.SERVING_MODEL_SWAPPED, version, before);
     }
 
     private void onAliasChanged(Event event) {
         if (!model.equals(event.subject().orElse(null)) || !alias.equals(event.data().get("alias"))) {
+            return;
+        }
+        if (event.data().get("version") instanceof Number announced) {
+            // The event names the version: a registry read in another process may still be cached.
+            if (announced.intValue() != version()) {
+                swapTo(announced.intValue());
+            }
             return;
         }
         registry.versionByAlias(model, alias).ifPresentOrElse(v -> {

@@ -14,6 +14,8 @@ import dev.mlops.api.data.Column;
 import dev.mlops.api.data.ColumnType;
 import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
+import dev.mlops.api.event.Event;
+import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.Route;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -204,6 +207,35 @@ class EmbeddedServingEndpointTest {
             assertThat(endpoint.rollback()).isEqualTo(v1[0]);
             assertThat(endpoint.predict(ROW).value()).isCloseTo(first, within(1e-5f));
         }
+    }
+
+    @Test
+    void swapsToTheVersionAnAliasEventNamesAndAnnouncesWhatItServes() throws Exception {
+        int[] v1 = new int[1];
+        int[] v2 = new int[1];
+        register(2, v1);
+        float second = register(-3, v2);
+        mlops.registry().setAlias("rater", "champion", v1[0], "test");
+        List<Event> announced = new CopyOnWriteArrayList<>();
+        mlops.eventBus().subscribe("dev.mlops.serving.**", announced::add);
+        try (EmbeddedServingEndpoint<float[], Float> endpoint = endpoint().build()) {
+            // Another process moved the alias; the registry here may still answer the version before.
+            mlops.eventBus().publish(Event.builder(EventTypes.MODEL_ALIAS_CHANGED).source("/registry/rater").subject("rater")
+                    .data("model", "rater").data("alias", "champion").data("version", v2[0]).data("previous_version", v1[0])
+                    .build());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((endpoint.version() != v2[0] || announced.size() < 2) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(endpoint.version()).isEqualTo(v2[0]);
+            assertThat(endpoint.predict(ROW).value()).isCloseTo(second, within(1e-5f));
+        }
+        assertThat(announced).extracting(Event::type).containsExactly(EventTypes.SERVING_ENDPOINT_DEPLOYED,
+                EventTypes.SERVING_MODEL_SWAPPED);
+        assertThat(announced.get(0).data()).containsEntry("endpoint", "rater").containsEntry("model", "rater")
+                .containsEntry("version", v1[0]);
+        assertThat(announced.get(1).data()).containsEntry("version", v2[0]).containsEntry("previous_version", v1[0]);
+        assertThat(announced.get(1).subject()).contains("rater");
     }
 
     @Test

@@ -128,6 +128,8 @@ class KafkaEventBusTest {
         ConsumerRecord<String, byte[]> dead = deadLetters(topic, 1).get(0);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a cloud event");
         assertThat(header(dead, KafkaEventBus.DLT_EXCEPTION)).isEqualTo(ValidationException.class.getName());
+        assertThat(meters.get(MetricNames.EVENT_DEAD_LETTERED).tag(MetricNames.TAG_TYPE, KafkaEventBus.UNREADABLE_TYPE).counter()
+                .count()).isEqualTo(1);
     }
 
     @Test

@@ -77,6 +77,8 @@ public final class RunExecution implements RunHandle {
     private final Set<AttemptRun> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CompletableFuture<PipelineRun> done = new CompletableFuture<>();
     private final AtomicInteger eventSequence = new AtomicInteger();
+    /** Tells this execution's event ids from those of an earlier execution of the same run (before a resume). */
+    private final String executionId = Integer.toHexString(ThreadLocalRandom.current().nextInt());
     private final Map<Node, Future<?>> backingOff = new IdentityHashMap<>();
     private volatile boolean cancelled;
     private volatile @Nullable RuntimeException journalFailure;
@@ -708,7 +710,7 @@ public final class RunExecution implements RunHandle {
     }
 
     private void publish(String type, @Nullable Node node, Map<String, Object> data) {
-        Event.Builder event = Event.builder(type).id(runId + "-" + eventSequence.incrementAndGet())
+        Event.Builder event = Event.builder(type).id(runId + "-" + executionId + "-" + eventSequence.incrementAndGet())
                 .source(source).subject(runId)
                 .time(env.platform().clock().instant()).data("pipeline", pipeline.name()).data("run_id", runId)
                 .data(data);

@@ -33,11 +33,14 @@ import java.util.stream.IntStream;
  * The movie-ratings application: an embedded MLOps platform for a movie recommender. It starts a
  * platform under a home directory, ingests the movie catalogue from a TMDB-style API it serves on
  * loopback (crawl, validate with quarantine, store), trains and tracks a baseline model, registers
- * it with lineage and promotes it to champion, announces a batch of ratings as an event, receives it
+ * it with lineage and promotes it to champion, serves and monitors it, lets the induced drift close
+ * the loop (retraining, promotion, hot swap), announces a batch of ratings as an event, receives it
  * on a subscription, and prints a short report.
  *
  * <p>Run it with {@code mvn -q -DskipTests -pl samples/movie-ratings -am package exec:java}; pass a
- * home directory with {@code -Dexec.args=/some/dir}.
+ * home directory with {@code -Dexec.args=/some/dir}. Events go through the in-process bus, or
+ * through Kafka when bootstrap servers are given ({@code -Dkafka.bootstrap-servers=host:9092} or the
+ * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}).
  */
 public final class MovieRatingsApp {
     /** The type of the event this application publishes when a batch of ratings arrives. */
@@ -64,7 +67,8 @@ public final class MovieRatingsApp {
         // PyTorch comes from the pytorch-native-cpu jar on the class path; DJL must not download it.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         Path home = Path.of(args.length > 0 ? args[0] : "target/movie-ratings-home");
-        if (!run(home, System.out)) {
+        String kafka = System.getProperty("kafka.bootstrap-servers", System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
+        if (!run(home, System.out, kafka == null || kafka.isBlank() ? null : kafka)) {
             System.exit(1);
         }
     }
@@ -74,9 +78,10 @@ public final class MovieRatingsApp {
      *
      * @param home the platform home
      * @param out where the report goes
-     * @return whether the event was delivered
+     * @param kafka Kafka bootstrap servers, or {@code null} for the in-process event bus
+     * @return whether every stage worked and the loop closed
      */
-    static boolean run(Path home, PrintStream out) {
+    static boolean run(Path home, PrintStream out, String kafka) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<Event> received = new CopyOnWriteArrayList<>();
         CountDownLatch arrived = new CountDownLatch(1);
@@ -94,7 +99,7 @@ public final class MovieRatingsApp {
         FeatureVector onlineMovie = null;
         String featurePlan = "";
         try (MovieApiServer api = MovieApiServer.start();
-                MlopsPlatform mlops = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters).build()) {
+                MlopsPlatform mlops = platform(home, meters, kafka)) {
             dir = mlops.home();
             ingest = new IngestionPipeline(api.discoverUri());
             ingestion = mlops.pipelines().run(ingest.pipeline);
@@ -126,7 +131,8 @@ public final class MovieRatingsApp {
             millis = (System.nanoTime() - start) / 1e6;
         }
         // Closing the platform drained its bus, so the metrics below are final.
-        out.println("movie-ratings on an embedded MLOps platform");
+        out.println("movie-ratings on an embedded MLOps platform, events on " + (kafka == null ? "the in-process bus"
+                : "Kafka at " + kafka));
         out.printf("  home       %s%n", dir);
         if (ingestion.state() == RunState.SUCCEEDED) {
             int crawled = ingestion.output(ingest.crawl).orElseThrow().rowCount();
@@ -178,6 +184,10 @@ public final class MovieRatingsApp {
             for (Alert alert : served.watched().alerts()) {
                 out.printf("  alert      %s %s %s: %s%n", alert.status(), alert.severity(), alert.key(), alert.text());
             }
+            served.loop().ifPresentOrElse(loop -> out.printf(Locale.ROOT, "  loop       drift event -> retraining run %s ->"
+                    + " %s version %d (validation rmse %.2f) -> champion -> star-rater swapped to version %d, %d ms after"
+                    + " the drift event%n", loop.run(), RatingModel.MODEL, loop.version(), loop.rmse(), loop.version(),
+                    loop.millis()), () -> out.println("  loop       the endpoint was not swapped within 120 s"));
             Path scrape = dir.resolve("metrics.prom");
             writeQuietly(scrape, served.metrics());
             out.printf("  scrape     GET /metrics -> %d, %d series (saved to %s)%n", served.metricsStatus(),
@@ -199,10 +209,21 @@ public final class MovieRatingsApp {
         boolean caughtDrift = served != null && !served.watched().calm().datasetDrift()
                 && served.watched().shifted().datasetDrift() && !served.watched().alerts().isEmpty();
         boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED && training != null
-                && training.state() == RunState.SUCCEEDED && caughtDrift;
+                && training.state() == RunState.SUCCEEDED && caughtDrift && served.loop().isPresent();
         out.println(ok ? "OK: ingested the movie catalogue, trained, registered and served a model, caught the induced"
-                + " drift, exchanged a ratings event." : "FAILED: see above.");
+                + " drift, closed the loop, exchanged a ratings event." : "FAILED: see above.");
         return ok;
+    }
+
+    /** The platform: embedded, with its events on Kafka when bootstrap servers are given. */
+    private static MlopsPlatform platform(Path home, MeterRegistry meters, String kafka) {
+        MlopsPlatform.Builder platform = MlopsPlatform.builder().name("movie-ratings").home(home).meterRegistry(meters);
+        if (kafka != null) {
+            platform.eventBusProvider("kafka").property("kafka.bootstrap-servers", kafka)
+                    .property("kafka.topic", "movie-ratings-events").property("kafka.group", "movie-ratings")
+                    .property("kafka.partitions", "1").property("kafka.replication", "1");
+        }
+        return platform.build();
     }
 
     private static void report(PrintStream out, String label, String window, DriftReport report) {

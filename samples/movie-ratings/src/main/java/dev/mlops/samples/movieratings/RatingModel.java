@@ -19,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -77,13 +79,14 @@ final class RatingModel {
 
     /** What serving answered — in-process and over the Open Inference Protocol — what monitoring saw, and the scrape. */
     record Served(Prediction<Float> prediction, int httpStatus, String httpBody, RatingMonitor.Watched watched,
-            int metricsStatus, String metrics) {
+            Optional<ClosedLoop.Closed> loop, int metricsStatus, String metrics) {
     }
 
     /**
      * Serves the champion behind a batching endpoint, predicts the stars for one user and movie from
      * their online features, asks the same over HTTP (Open Inference Protocol v2), sends the rated
-     * rows as monitored live traffic, and scrapes {@code /metrics}.
+     * rows as monitored live traffic — whose drift closes the loop: retraining, promotion and a hot swap
+     * of this endpoint — and scrapes {@code /metrics}.
      */
     static Served serve(MlopsPlatform mlops, FeatureVector online, Table rated, int version, Supplier<String> scrape) {
         float[] input = new float[FEATURES.length];
@@ -110,10 +113,12 @@ final class RatingModel {
             String base = "http://127.0.0.1:" + http.address().getPort();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/star-rater/infer"))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            ClosedLoop loop = ClosedLoop.arm(mlops, known(rated));
             RatingMonitor.Watched watched = RatingMonitor.watch(mlops, endpoint, known(rated), version);
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Served(prediction, response.statusCode(), response.body(), watched, metrics.statusCode(),
+            Optional<ClosedLoop.Closed> closed = loop.awaitSwap(endpoint, version, Duration.ofSeconds(120));
+            return new Served(prediction, response.statusCode(), response.body(), watched, closed, metrics.statusCode(),
                     metrics.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -63,7 +63,7 @@ class MetricsAssetsTest {
     @BeforeAll
     static void runTheSample() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8), null);
         assertThat(ok).as("the sample failed:%n%s", bytes.toString(StandardCharsets.UTF_8)).isTrue();
         scrape = Files.readString(home.resolve("metrics.prom"));
         series = seriesNames(scrape);

@@ -7,18 +7,40 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.mlops.testkit.kafka.KafkaExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class MovieRatingsAppTest {
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
-    void publishesAndReceivesTheRatingsEventAndReportsIt(@TempDir Path home) throws Exception {
+    void runsEveryStageAndClosesTheLoopOnTheInProcessBus(@TempDir Path home) throws Exception {
+        String report = run(home, null);
+        assertThat(report).startsWith("movie-ratings on an embedded MLOps platform, events on the in-process bus");
+        String scrape = Files.readString(home.resolve("metrics.prom"));
+        assertThat(scrape).containsPattern("mlops_monitor_drift_score\\{feature=\"movie_stats__vote_average\","
+                        + "model=\"movie-star-rater\"} \\d\\.\\d+E-\\d+")
+                .contains("mlops_monitor_alerts_total{outcome=\"sent\",sink=\"report\"} 1.0")
+                .contains("mlops_serving_requests_total{endpoint=\"star-rater\",outcome=\"ok\",route=\"champion\"}");
+    }
+
+    @Test
+    void closesTheLoopThroughKafkaWhenGivenBootstrapServers(@TempDir Path home) throws Exception {
+        String report = run(home, KAFKA.broker().bootstrapServers());
+        assertThat(report).startsWith("movie-ratings on an embedded MLOps platform, events on Kafka at "
+                + KAFKA.broker().bootstrapServers());
+    }
+
+    /** Runs the sample and checks the report every run prints. */
+    private static String run(Path home, String kafka) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8), kafka);
         String report = bytes.toString(StandardCharsets.UTF_8);
 
-        assertThat(ok).isTrue();
+        assertThat(ok).as(report).isTrue();
         assertThat(report)
                 .contains("home       " + home.toAbsolutePath())
                 .contains("published  movies.ratings.arrived  subject=batch-0001  rows=6 users=3 movies=4 mean_stars=3.83")
@@ -42,13 +64,11 @@ class MovieRatingsAppTest {
                 .containsPattern("movie_stats__vote_average +KS +p=0\\.0000 drifted")
                 .containsPattern("alert      FIRING WARNING drift/movie-star-rater: 3 of 5 features drifted over 200 rows")
                 .containsPattern("scrape     GET /metrics -> 200, \\d+ series \\(saved to metrics.prom\\)")
+                .containsPattern("loop       drift event -> retraining run \\S+ -> movie-star-rater version 2 \\(validation rmse"
+                        + " 0\\.\\d\\d\\) -> champion -> star-rater swapped to version 2, \\d+ ms after the drift event")
+                .containsPattern("mlops\\.event\\.published=\\d+ mlops\\.event\\.delivered=\\d+ ")
                 .endsWith("OK: ingested the movie catalogue, trained, registered and served a model, caught the induced drift,"
-                        + " exchanged a ratings event." + System.lineSeparator());
-        String scrape = Files.readString(home.resolve("metrics.prom"));
-        assertThat(scrape).containsPattern("mlops_monitor_drift_score\\{feature=\"movie_stats__vote_average\","
-                        + "model=\"movie-star-rater\"} \\d\\.\\d+E-\\d+")
-                .contains("mlops_monitor_alerts_total{outcome=\"sent\",sink=\"report\"} 1.0")
-                .contains("mlops_serving_requests_total{endpoint=\"star-rater\",outcome=\"ok\",route=\"champion\"}");
-        assertThat(report).containsPattern("mlops\\.event\\.published=\\d+ mlops\\.event\\.delivered=2 ");
+                        + " closed the loop, exchanged a ratings event." + System.lineSeparator());
+        return report;
     }
 }

@@ -106,6 +106,7 @@ public final class StreamIngestor implements AutoCloseable {
     private final Duration linger;
     private final Duration backoff;
     private final JsonCodec json;
+    private final String group;
     private final Map<String, Object> consumerProps;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, Counter> outcomes = new HashMap<>();
@@ -180,7 +181,8 @@ public final class StreamIngestor implements AutoCloseable {
         Map<String, Object> client = new LinkedHashMap<>(b.clientProperties);
         client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Checks.text("ingestor.bootstrapServers", b.bootstrapServers, 10_000));
         Map<String, Object> c = new LinkedHashMap<>(client);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, b.group == null ? "mlops-ingest-" + name : b.group);
+        this.group = b.group == null ? "mlops-ingest-" + name : Checks.text("ingestor.group", b.group, 249);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumerProps = Map.copyOf(c);
@@ -277,7 +279,7 @@ public final class StreamIngestor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Ingestor {}: record {}-{}@{} dead-lettered: {}", name, record.topic(), record.partition(),
                     record.offset(), e.toString());
-            deadLetters.add(producer.send(DeadLetters.of(deadLetterTopic, record, e, (String) consumerProps.get(ConsumerConfig.GROUP_ID_CONFIG))));
+            deadLetters.add(producer.send(DeadLetters.of(deadLetterTopic, record, e, group)));
             count("dead_lettered");
             return;
         }
@@ -293,7 +295,8 @@ public final class StreamIngestor implements AutoCloseable {
             }
             return;
         }
-        p.windows.add(List.copyOf(Arrays.asList(row).subList(0, keys.size())), time, Arrays.copyOfRange(row, keys.size() + 1, row.length));
+        List<Object> key = List.copyOf(Arrays.asList(row).subList(0, keys.size()));
+        p.windows.add(key, time, Arrays.copyOfRange(row, keys.size() + 1, row.length));
         p.open.addLast(new long[] {record.offset(), time.toEpochMilli()});
         accepted++;
     }

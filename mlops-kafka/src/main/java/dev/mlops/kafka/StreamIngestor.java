@@ -44,7 +44,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -117,7 +116,6 @@ public final class StreamIngestor implements AutoCloseable {
     private final List<Future<?>> deadLetters = new ArrayList<>();
     private long accepted;
     private volatile boolean running;
-    private volatile @Nullable KafkaConsumer<String, byte[]> consumer;
 
     /** What the ingestor holds of one partition: its open windows and the offsets of their events. */
     private final class Partition {
@@ -245,15 +243,10 @@ public final class StreamIngestor implements AutoCloseable {
     private void run() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer = c;
             c.subscribe(List.of(topic), new Rebalance(c));
             long lastFlush = System.nanoTime();
             while (running) {
-                try {
-                    c.poll(Duration.ofMillis(100)).forEach(this::read);
-                } catch (WakeupException e) {
-                    break;
-                }
+                c.poll(Duration.ofMillis(100)).forEach(this::read);
                 boolean due = System.nanoTime() - lastFlush >= linger.toNanos();
                 if (buffered.size() + accepted >= maxBatch || due && (accepted > 0 || !deadLetters.isEmpty())) {
                     flush(c, partitions.keySet());
@@ -265,8 +258,6 @@ public final class StreamIngestor implements AutoCloseable {
             if (running) {
                 LOG.error("Ingestor {} stopped: {}", name, e.toString(), e);
             }
-        } finally {
-            consumer = null;
         }
     }
 
@@ -502,11 +493,7 @@ public final class StreamIngestor implements AutoCloseable {
     @Override
     public void close() {
         if (running) {
-            running = false;
-            KafkaConsumer<String, byte[]> c = consumer;
-            if (c != null) {
-                c.wakeup();
-            }
+            running = false;       // the loop sees it within one poll (100 ms) and finishes its batch
             try {
                 thread.join(TimeUnit.MINUTES.toMillis(2));
             } catch (InterruptedException e) {

@@ -36,7 +36,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -97,7 +96,6 @@ public final class StreamScorer<I, O> implements AutoCloseable {
     private final MeterRegistry meters;
     private final Thread thread;
     private volatile boolean running;
-    private volatile @Nullable KafkaConsumer<String, byte[]> consumer;
 
     private StreamScorer(Builder<I, O> b) {
         this.name = Name.check("scorer", b.name);
@@ -197,15 +195,9 @@ public final class StreamScorer<I, O> implements AutoCloseable {
     private void run() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer = c;
             c.subscribe(List.of(inputTopic));
             while (running) {
-                ConsumerRecords<String, byte[]> batch;
-                try {
-                    batch = c.poll(Duration.ofMillis(100));
-                } catch (WakeupException e) {
-                    break;
-                }
+                ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(100));
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -220,8 +212,6 @@ public final class StreamScorer<I, O> implements AutoCloseable {
             if (running) {
                 LOG.error("Scorer {} stopped: {}", name, e.toString(), e);
             }
-        } finally {
-            consumer = null;
         }
     }
 
@@ -343,11 +333,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
     @Override
     public void close() {
         if (running) {
-            running = false;
-            KafkaConsumer<String, byte[]> c = consumer;
-            if (c != null) {
-                c.wakeup();
-            }
+            running = false;       // the loop sees it within one poll (100 ms) and finishes its batch
             try {
                 thread.join(TimeUnit.MINUTES.toMillis(2));
             } catch (InterruptedException e) {

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,7 +23,12 @@ import kafka.server.ControllerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -242,6 +249,36 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new MlopsException("interrupted while creating topic '" + name + "'", e, true);
         }
+    }
+
+    /**
+     * Reads a topic from its beginning, in a fresh consumer group, until it has seen a number of
+     * records or the timeout passes — what a test checks an output or dead-letter topic with.
+     *
+     * <pre>{@code
+     * List<ConsumerRecord<String, byte[]>> dead = broker.read("rating-requests-dlt", 1, Duration.ofSeconds(30));
+     * }</pre>
+     *
+     * @param topic the topic
+     * @param expected how many records to wait for
+     * @param timeout how long to wait at most
+     * @return the records read, in partition order; fewer than {@code expected} if the time ran out
+     */
+    public List<ConsumerRecord<String, byte[]>> read(String topic, int expected, Duration timeout) {
+        Checks.text("topic", topic, 249);
+        Checks.positive("timeout", timeout);
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "embedded-kafka-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (found.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(found::add);
+            }
+        }
+        return found;
     }
 
     /**

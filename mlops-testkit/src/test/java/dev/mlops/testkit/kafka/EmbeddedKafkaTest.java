@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.ValidationException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -236,6 +237,11 @@ class EmbeddedKafkaTest {
             consumer.subscribe(List.of("bounced"));
             assertThat(values(pollFor(consumer, 20))).containsExactlyElementsOf(range(0, 20));
         }
+        assertThat(kafka.read("bounced", 20, Duration.ofSeconds(30))).extracting(r -> new String(r.value(),
+                StandardCharsets.UTF_8)).containsExactlyElementsOf(range(0, 20));
+        assertThatThrownBy(() -> kafka.read("", 1, Duration.ofSeconds(1))).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> kafka.read("bounced", 1, Duration.ZERO)).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("timeout must be positive");
     }
 
     @Test

@@ -23,14 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,18 +64,8 @@ class KafkaEventBusTest {
         }
     }
 
-    private List<ConsumerRecord<String, byte[]>> deadLetters(String topic, int expected) throws InterruptedException {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, unique("dlt"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic + KafkaEventBus.DEAD_LETTER_SUFFIX));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (found.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
-            }
-        }
-        return found;
+    private List<ConsumerRecord<String, byte[]>> deadLetters(String topic, int expected) {
+        return KAFKA.broker().read(topic + KafkaEventBus.DEAD_LETTER_SUFFIX, expected, Duration.ofSeconds(60));
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

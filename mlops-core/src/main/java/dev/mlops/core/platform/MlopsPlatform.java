@@ -24,6 +24,7 @@ import dev.mlops.core.feature.EmbeddedFeatureStore;
 import dev.mlops.core.model.EmbeddedModelRegistry;
 import dev.mlops.core.monitor.DataQualityMetrics;
 import dev.mlops.core.tracking.EmbeddedTracker;
+import dev.mlops.core.tracking.TrackerProvider;
 import dev.mlops.core.pipeline.EmbeddedPipelines;
 import dev.mlops.core.pipeline.Triggers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -84,7 +86,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MlopsPlatform(PlatformContext context, EventBus eventBus, ArtifactStore artifactStore,
-            @Nullable OnlineStore onlineStore, @Nullable OfflineStore offlineStore, List<AutoCloseable> owned) {
+            @Nullable OnlineStore onlineStore, @Nullable OfflineStore offlineStore, @Nullable TrackerProvider trackerProvider,
+            List<AutoCloseable> owned) {
         this.context = context;
         this.eventBus = eventBus;
         this.owned = owned;
@@ -94,8 +97,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         this.artifactStore = artifactStore;
         this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
                 context.clock(), eventBus, context.meterRegistry());
-        this.tracker = new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(),
-                context.clock(), eventBus);
+        this.tracker = trackerProvider != null ? trackerProvider.create(context, eventBus)
+                : new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(), context.clock(), eventBus);
         EmbeddedFeatureStore featureStore = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(),
                 context.clock(), eventBus, context.meterRegistry(), onlineStore, offlineStore);
         owned.add(featureStore);
@@ -309,6 +312,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         private @Nullable MeterRegistry meterRegistry;
         private @Nullable EventBus eventBus;
         private @Nullable String eventBusProvider;
+        private @Nullable String trackerProvider;
         private @Nullable ArtifactStore artifactStore;
         private @Nullable URI artifacts;
         private @Nullable OnlineStore onlineStore;
@@ -382,6 +386,18 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
          */
         public Builder eventBusProvider(String provider) {
             this.eventBusProvider = Name.check("platform.eventBusProvider", provider);
+            return this;
+        }
+
+        /**
+         * Creates the tracker with the {@link TrackerProvider} of this name, found on the class path,
+         * instead of the embedded one.
+         *
+         * @param provider e.g. {@code "mlflow"}
+         * @return this builder
+         */
+        public Builder trackerProvider(String provider) {
+            this.trackerProvider = Name.check("platform.trackerProvider", provider);
             return this;
         }
 
@@ -460,7 +476,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
          *
          * @return a running platform
          * @throws ValidationException if a setting is missing or invalid
-         * @throws NotFoundException if the named event bus provider is not on the class path
+         * @throws NotFoundException if the named event bus or tracker provider is not on the class path
          * @throws ConflictException if both an event bus and a provider were set
          */
         public MlopsPlatform build() {
@@ -477,6 +493,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                     ? findProvider(eventBusProvider == null ? InProcessEventBusProvider.NAME : eventBusProvider)
                     : null;
             ArtifactStoreProvider storeProvider = artifacts == null ? null : findStoreProvider(artifacts);
+            TrackerProvider trackers = trackerProvider == null ? null
+                    : find(TrackerProvider.class, TrackerProvider::name, trackerProvider, "tracker provider");
             Path dir = prepareHome(home);
             List<AutoCloseable> owned = new ArrayList<>();
             try {
@@ -500,7 +518,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                     owned.add(store);
                 }
                 owned.add(bus.subscribe(DataQualityMetrics.PATTERN, new DataQualityMetrics(registry)));
-                MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, owned);
+                MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, trackers, owned);
                 bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
                         .data("home", dir.toString()).build());
                 LOG.info("Platform '{}' started in {}", name, dir);
@@ -512,14 +530,18 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         }
 
         private static EventBusProvider findProvider(String wanted) {
-            Map<String, EventBusProvider> found = new TreeMap<>();
-            for (EventBusProvider provider : ServiceLoader.load(EventBusProvider.class)) {
-                found.putIfAbsent(provider.name(), provider);
+            return find(EventBusProvider.class, EventBusProvider::name, wanted, "event bus provider");
+        }
+
+        /** The service-loaded provider of a name. */
+        private static <P> P find(Class<P> type, Function<P, String> name, String wanted, String kind) {
+            Map<String, P> found = new TreeMap<>();
+            for (P provider : ServiceLoader.load(type)) {
+                found.putIfAbsent(name.apply(provider), provider);
             }
-            EventBusProvider provider = found.get(wanted);
+            P provider = found.get(wanted);
             if (provider == null) {
-                throw new NotFoundException("event bus provider", wanted,
-                        "on the class path: " + String.join(", ", found.keySet()));
+                throw new NotFoundException(kind, wanted, "on the class path: " + String.join(", ", found.keySet()));
             }
             return provider;
         }

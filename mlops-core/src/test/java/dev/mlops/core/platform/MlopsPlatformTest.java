@@ -171,6 +171,11 @@ class MlopsPlatformTest {
         assertThatThrownBy(() -> MlopsPlatform.builder().home(home).eventBusProvider("kafka").build())
                 .isInstanceOf(NotFoundException.class)
                 .hasMessage("event bus provider 'kafka' not found; on the class path: in-process, test-bus");
+        assertThatThrownBy(() -> MlopsPlatform.builder().home(home).trackerProvider("mlflow").build())
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("tracker provider 'mlflow' not found; on the class path: ");
+        assertThatThrownBy(() -> MlopsPlatform.builder().trackerProvider("Not A Name")).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("platform.trackerProvider must");
         assertThat(home).doesNotExist();
     }
 

@@ -60,6 +60,17 @@ public abstract class TrackerTck {
      */
     protected abstract Tracker createTracker(Path scratch, RecordingEventBus events, TestClock clock) throws Exception;
 
+    /**
+     * The name of an experiment the kit uses; a tracker whose experiments outlive the test (a shared
+     * server) returns names of its own, e.g. with a suffix per test.
+     *
+     * @param name the kit's name, e.g. {@code sweep}
+     * @return the experiment's name for this test; by default {@code name}
+     */
+    protected String experiment(String name) {
+        return name;
+    }
+
     @BeforeEach
     void open() throws Exception {
         events = RecordingEventBus.create();
@@ -76,7 +87,7 @@ public abstract class TrackerTck {
     void recordsParamsMetricSeriesTagsArtifactsAndStatus() throws Exception {
         Path model = Files.writeString(scratch.resolve("model.bin"), "weights");
         String id;
-        try (TrackingRun run = tracker.startRun("movie-rater", "baseline")) {
+        try (TrackingRun run = tracker.startRun(experiment("movie-rater"), "baseline")) {
             id = run.id();
             run.logParam("epochs", "3").logParam("epochs", "3").setTag("dataset", "ratings-v1");
             run.logMetric("loss", 0.9).logMetric("loss", 0.7);
@@ -86,7 +97,7 @@ public abstract class TrackerTck {
             assertThat(ref.size()).isEqualTo(7);
         }
         RunInfo info = tracker.findRun(id).orElseThrow();
-        assertThat(info.experiment()).isEqualTo("movie-rater");
+        assertThat(info.experiment()).isEqualTo(experiment("movie-rater"));
         assertThat(info.name()).isEqualTo("baseline");
         assertThat(info.status()).isEqualTo(RunStatus.FINISHED);
         assertThat(info.params()).containsExactlyEntriesOf(java.util.Map.of("epochs", "3"));
@@ -101,7 +112,7 @@ public abstract class TrackerTck {
 
     @Test
     void parametersAreWriteOnce() {
-        try (TrackingRun run = tracker.startRun("exp", "r")) {
+        try (TrackingRun run = tracker.startRun(experiment("exp"), "r")) {
             run.logParam("lr", "0.01");
             assertThatThrownBy(() -> run.logParam("lr", "0.1")).isInstanceOf(ConflictException.class)
                     .hasMessage("param 'lr' of run " + run.id() + " is already '0.01'; parameters are write-once, refusing '0.1'");
@@ -111,7 +122,7 @@ public abstract class TrackerTck {
 
     @Test
     void anEndedRunTakesNothingMore() {
-        TrackingRun run = tracker.startRun("exp", "r");
+        TrackingRun run = tracker.startRun(experiment("exp"), "r");
         run.end(RunStatus.FAILED);
         assertThatThrownBy(() -> run.logMetric("loss", 1)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("has ended (FAILED)");
@@ -124,24 +135,24 @@ public abstract class TrackerTck {
     void listsRunsAndPicksTheBestFinishedOne() {
         double[] rmse = {0.9, 0.8, 0.85};
         for (int i = 0; i < rmse.length; i++) {
-            try (TrackingRun run = tracker.startRun("sweep", "trial-" + i)) {
+            try (TrackingRun run = tracker.startRun(experiment("sweep"), "trial-" + i)) {
                 run.logMetric("rmse", rmse[i]);
                 clock.advance(Duration.ofSeconds(1));
             }
         }
-        TrackingRun unfinished = tracker.startRun("sweep", "still-running");
+        TrackingRun unfinished = tracker.startRun(experiment("sweep"), "still-running");
         unfinished.logMetric("rmse", 0.1);
-        assertThat(tracker.runs("sweep")).extracting(RunInfo::name).containsExactly("trial-0", "trial-1", "trial-2", "still-running");
-        assertThat(tracker.bestRun("sweep", "rmse", true)).hasValueSatisfying(r -> assertThat(r.name()).isEqualTo("trial-1"));
-        assertThat(tracker.bestRun("sweep", "rmse", false)).hasValueSatisfying(r -> assertThat(r.name()).isEqualTo("trial-0"));
-        assertThat(tracker.experiments()).contains("sweep");
-        assertThat(tracker.runs("empty")).isEmpty();
+        assertThat(tracker.runs(experiment("sweep"))).extracting(RunInfo::name).containsExactly("trial-0", "trial-1", "trial-2", "still-running");
+        assertThat(tracker.bestRun(experiment("sweep"), "rmse", true)).hasValueSatisfying(r -> assertThat(r.name()).isEqualTo("trial-1"));
+        assertThat(tracker.bestRun(experiment("sweep"), "rmse", false)).hasValueSatisfying(r -> assertThat(r.name()).isEqualTo("trial-0"));
+        assertThat(tracker.experiments()).contains(experiment("sweep"));
+        assertThat(tracker.runs(experiment("empty"))).isEmpty();
         assertThat(tracker.findRun("nope")).isEmpty();
     }
 
     @Test
     void rejectsBadInput() {
-        try (TrackingRun run = tracker.startRun("exp", "r")) {
+        try (TrackingRun run = tracker.startRun(experiment("exp"), "r")) {
             assertThatThrownBy(() -> run.logMetric("loss", Double.POSITIVE_INFINITY)).isInstanceOf(ValidationException.class)
                     .hasMessage("metric loss must be a finite number, was 'Infinity'");
             assertThatThrownBy(() -> run.logMetric("loss", 1, -1)).hasMessage("metric loss step must not be negative, was '-1'");

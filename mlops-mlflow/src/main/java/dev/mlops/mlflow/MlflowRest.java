@@ -1,0 +1,190 @@
+package dev.mlops.mlflow;
+
+import dev.mlops.api.Checks;
+import dev.mlops.api.Nullable;
+import dev.mlops.core.platform.JsonCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MLflow's REST API 2.0 on {@code java.net.http}: JSON in and out, an explicit timeout on every
+ * call, and retries with exponential backoff only for calls that are safe to repeat (reads, updates
+ * to a value, deletes). A create is sent once; its caller resolves an unanswered create by looking
+ * for what it would have made.
+ */
+final class MlflowRest {
+    private static final Logger LOG = LoggerFactory.getLogger(MlflowRest.class);
+    private static final String ARTIFACTS_PATH = "/api/2.0/mlflow-artifacts/artifacts/";
+
+    /** Whether a call may be sent again after an unclear outcome. */
+    enum Call { IDEMPOTENT, ONCE }
+
+    private final MlflowServer server;
+    private final HttpClient http;
+    private final JsonCodec json;
+    private final Duration timeout;
+    private final int attempts;
+    private final Duration backoff;
+
+    MlflowRest(MlflowServer server, JsonCodec json, Duration connectTimeout, Duration timeout, int attempts, Duration backoff) {
+        this.server = Checks.notNull("server", server);
+        this.json = Checks.notNull("json", json);
+        this.timeout = Checks.positive("timeout", timeout);
+        this.attempts = Checks.inRange("attempts", attempts, 1, 100);
+        this.backoff = Checks.positive("backoff", backoff);
+        this.http = HttpClient.newBuilder().connectTimeout(Checks.positive("connectTimeout", connectTimeout))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    MlflowServer server() {
+        return server;
+    }
+
+    /** A read: {@code GET} with query parameters. */
+    Map<String, Object> get(String endpoint, Map<String, ?> query) {
+        String q = query.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> encode(e.getKey()) + "=" + encode(String.valueOf(e.getValue()))).collect(Collectors.joining("&"));
+        URI uri = URI.create(server.apiUri(endpoint) + (q.isEmpty() ? "" : "?" + q));
+        return send(endpoint, request(uri).GET(), Call.IDEMPOTENT);
+    }
+
+    /** A {@code POST} of a JSON body. */
+    Map<String, Object> post(String endpoint, Map<String, ?> body, Call call) {
+        return send(endpoint, request(server.apiUri(endpoint)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.write(body))), call);
+    }
+
+    /** A {@code PATCH} of a JSON body; updates set values, so they may be repeated. */
+    Map<String, Object> patch(String endpoint, Map<String, ?> body) {
+        return send(endpoint, request(server.apiUri(endpoint)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(json.write(body))), Call.IDEMPOTENT);
+    }
+
+    /** A {@code DELETE} with a JSON body, as MLflow takes it. */
+    Map<String, Object> delete(String endpoint, Map<String, ?> body) {
+        return send(endpoint, request(server.apiUri(endpoint)).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(json.write(body))), Call.IDEMPOTENT);
+    }
+
+    /** Uploads a file through the artifact proxy; a PUT of the same bytes to the same path may be repeated. */
+    void putArtifact(String path, Path file) {
+        try {
+            send("mlflow-artifacts PUT", request(artifactUri(path)).PUT(HttpRequest.BodyPublishers.ofFile(file)),
+                    Call.IDEMPOTENT);
+        } catch (java.io.FileNotFoundException e) {
+            throw new MlflowException("cannot read " + file + ": " + e.getMessage(), 0, MlflowException.NO_ANSWER, e, false);
+        }
+    }
+
+    /** Downloads a file from the artifact proxy. */
+    void getArtifact(String path, Path target) {
+        HttpResponse.BodyHandler<Object> toFile = info -> info.statusCode() / 100 == 2
+                ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(target), Object.class::cast)
+                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), Object.class::cast);
+        call("mlflow-artifacts GET " + path, request(artifactUri(path)).GET(), toFile, Call.IDEMPOTENT);
+    }
+
+    private URI artifactUri(String path) {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/")) {
+            encoded.append(encoded.length() == 0 ? "" : "/").append(encode(segment).replace("+", "%20"));
+        }
+        return URI.create(server.trackingUri() + ARTIFACTS_PATH + encoded);
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+        server.authorization().ifPresent(a -> b.header("Authorization", a));
+        return b;
+    }
+
+    private Map<String, Object> send(String endpoint, HttpRequest.Builder request, Call call) {
+        byte[] body = call(endpoint, request, HttpResponse.BodyHandlers.ofByteArray(), call);
+        if (body == null || body.length == 0) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> answer = json.read(body, Map.class);
+        return answer;
+    }
+
+    private <T> T call(String endpoint, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler, Call call) {
+        HttpRequest built = request.build();
+        for (int attempt = 1; ; attempt++) {
+            MlflowException failure;
+            try {
+                HttpResponse<T> response = http.send(built, handler);
+                if (response.statusCode() / 100 == 2) {
+                    return response.body();
+                }
+                failure = error(endpoint, response);
+            } catch (HttpTimeoutException e) {
+                failure = new MlflowException(endpoint + " on " + server + " got no answer within " + timeout, 0,
+                        MlflowException.NO_ANSWER, e, true);
+            } catch (IOException e) {
+                failure = new MlflowException(endpoint + " on " + server + " failed: " + e, 0, MlflowException.NO_ANSWER, e, true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MlflowException(endpoint + " on " + server + " was interrupted", 0, MlflowException.NO_ANSWER, e, true);
+            }
+            if (!failure.retryable() || call == Call.ONCE || attempt >= attempts) {
+                throw failure;
+            }
+            long sleep = Math.min(backoff.toMillis() << Math.min(attempt - 1, 10), 10_000);
+            LOG.warn("{} (attempt {} of {}); trying again in {} ms", failure.getMessage(), attempt, attempts, sleep);
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+        }
+    }
+
+    private MlflowException error(String endpoint, HttpResponse<?> response) {
+        int status = response.statusCode();
+        String code = "HTTP_" + status;
+        String message = "";
+        if (response.body() instanceof byte[] bytes && bytes.length > 0) {
+            try {
+                Map<?, ?> error = json.read(bytes, Map.class);
+                code = error.get("error_code") instanceof String c ? c : code;
+                message = error.get("message") instanceof String m ? m : "";
+            } catch (RuntimeException e) {
+                message = new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.UTF_8);
+            }
+        }
+        boolean retryable = status >= 500 || status == 429;
+        String why = status == 401 || status == 403 ? " (check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD)" : "";
+        return new MlflowException(endpoint + " on " + server + " answered " + status + " " + code
+                + (message.isEmpty() ? "" : ": " + message) + why, status, code, null, retryable);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** A body from alternating keys and values, skipping null values (MLflow treats absent and null alike). */
+    static Map<String, Object> body(@Nullable Object... keysAndValues) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (keysAndValues[i + 1] != null) {
+                body.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+        }
+        return body;
+    }
+}

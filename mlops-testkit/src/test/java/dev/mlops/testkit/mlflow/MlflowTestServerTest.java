@@ -351,7 +351,7 @@ class MlflowTestServerTest {
     class Registry {
         @Test
         void versionsArePendingThenReady() throws Exception {
-            mlflow.registrationDelay(Duration.ofMillis(300));
+            mlflow.registrationDelay(Duration.ofMillis(1500));
             ok(post("registered-models/create", Map.of("name", "rater", "description", "rates movies")));
             JsonNode created = ok(post("model-versions/create", Map.of("name", "rater", "source", "s3://models/rater/1",
                     "tags", List.of(Map.of("key", "k", "value", "v"))))).json().get("model_version");

@@ -13,13 +13,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class. Tests get it as a parameter, or from the extension registered on a static field:
  *
  * <pre>{@code
- * class MlflowRegistryTest {
+ * class MlflowTrackerTest {
  *     @RegisterExtension   // static: started before @BeforeAll; an instance field works from @BeforeEach on
  *     static final MlflowExtension MLFLOW = new MlflowExtension();
  *
  *     @Test
- *     void registersAVersion() {
- *         var registry = MlflowRegistry.of(MlflowServer.of(MLFLOW.server().trackingUri()));
+ *     void tracksARun() {
+ *         Tracker tracker = MlflowTracker.builder().server(MlflowServer.of(MLFLOW.server().trackingUri())).build();
  *         ...
  *     }
  * }

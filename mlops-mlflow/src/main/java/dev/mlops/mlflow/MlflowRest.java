@@ -13,7 +13,9 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -97,6 +99,13 @@ final class MlflowRest {
         call("mlflow-artifacts GET " + path, request(artifactUri(path)).GET(), toFile, Call.IDEMPOTENT);
     }
 
+    /** Lists a directory of the artifact proxy: {@code files} with {@code path}, {@code is_dir} and {@code file_size}. */
+    Map<String, Object> listArtifacts(String path) {
+        URI uri = URI.create(server.trackingUri() + ARTIFACTS_PATH.substring(0, ARTIFACTS_PATH.length() - 1) + "?path="
+                + encode(path));
+        return send("mlflow-artifacts list " + path, request(uri).GET(), Call.IDEMPOTENT);
+    }
+
     private URI artifactUri(String path) {
         StringBuilder encoded = new StringBuilder();
         for (String segment : path.split("/")) {
@@ -175,6 +184,36 @@ final class MlflowRest {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** A JSON array of objects, or an empty list when MLflow left the field out. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(@Nullable Object value) {
+        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    /** MLflow's {@code [{"key": …, "value": …}]} as a map. */
+    static Map<String, String> keyValueMap(@Nullable Object value) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Map<String, Object> kv : list(value)) {
+            map.put((String) kv.get("key"), String.valueOf(kv.get("value")));
+        }
+        return map;
+    }
+
+    /** A map as MLflow's {@code [{"key": …, "value": …}]}. */
+    static List<Map<String, String>> keyValues(Map<String, String> map) {
+        List<Map<String, String>> list = new ArrayList<>();
+        map.forEach((k, v) -> list.add(Map.of("key", k, "value", v)));
+        return list;
+    }
+
+    /** A number MLflow sent as a number or (for 64-bit values) as text; 0 when absent. */
+    static long number(@Nullable Object value) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        return value == null ? 0 : Long.parseLong(value.toString());
     }
 
     /** A body from alternating keys and values, skipping null values (MLflow treats absent and null alike). */

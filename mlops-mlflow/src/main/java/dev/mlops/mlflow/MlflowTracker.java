@@ -1,6 +1,10 @@
 package dev.mlops.mlflow;
 
 import static dev.mlops.mlflow.MlflowRest.body;
+import static dev.mlops.mlflow.MlflowRest.keyValueMap;
+import static dev.mlops.mlflow.MlflowRest.keyValues;
+import static dev.mlops.mlflow.MlflowRest.list;
+import static dev.mlops.mlflow.MlflowRest.number;
 
 import dev.mlops.api.Checks;
 import dev.mlops.api.ConflictException;
@@ -17,12 +21,9 @@ import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.Tracker;
 import dev.mlops.api.tracking.TrackingRun;
-import dev.mlops.core.artifact.ArtifactManifests;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.mlflow.MlflowRest.Call;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,7 @@ public final class MlflowTracker implements Tracker {
     private static final int PAGE = 1_000;
 
     private final MlflowRest rest;
+    private final MlflowArtifacts artifacts;
     private final JsonCodec json;
     private final Clock clock;
     private final @Nullable EventBus events;
@@ -89,6 +91,7 @@ public final class MlflowTracker implements Tracker {
         this.json = Checks.notNull("tracker.json", b.json);
         this.rest = new MlflowRest(Checks.notNull("tracker.server", b.server), json, b.connectTimeout, b.timeout,
                 b.attempts, b.backoff);
+        this.artifacts = new MlflowArtifacts(rest, json);
         this.clock = Checks.notNull("tracker.clock", b.clock);
         this.events = b.events;
         this.user = Checks.text("tracker.user", b.user, 250);
@@ -318,32 +321,6 @@ public final class MlflowTracker implements Tracker {
         return (Map<String, Object>) run.get("info");
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(@Nullable Object value) {
-        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
-    }
-
-    private static Map<String, String> keyValueMap(@Nullable Object value) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (Map<String, Object> kv : list(value)) {
-            map.put((String) kv.get("key"), String.valueOf(kv.get("value")));
-        }
-        return map;
-    }
-
-    private static List<Map<String, String>> keyValues(Map<String, String> map) {
-        List<Map<String, String>> list = new ArrayList<>();
-        map.forEach((k, v) -> list.add(Map.of("key", k, "value", v)));
-        return list;
-    }
-
-    private static long number(@Nullable Object value) {
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        return value == null ? 0 : Long.parseLong(value.toString());
-    }
-
     /** A handle on one run: metric points wait in a buffer; everything else is sent at once. */
     private final class Handle implements TrackingRun {
         private final String experiment;
@@ -425,39 +402,10 @@ public final class MlflowTracker implements Tracker {
             Name.check("artifact name", name);
             Checks.notNull("artifact path", path);
             running();
-            String root = artifactPath(name);
-            ArtifactRef ref;
-            if (Files.isDirectory(path)) {
-                List<ArtifactManifests.Entry> entries = new ArrayList<>();
-                long size = 0;
-                for (Map.Entry<String, Path> file : ArtifactManifests.files(path).entrySet()) {
-                    rest.putArtifact(root + "/" + file.getKey(), file.getValue());
-                    long bytes = size(file.getValue());
-                    entries.add(new ArtifactManifests.Entry(file.getKey(), ArtifactManifests.sha256(file.getValue()), bytes));
-                    size += bytes;
-                }
-                String sha = ArtifactManifests.sha256(ArtifactManifests.write(json, entries));
-                ref = new ArtifactRef(URI.create(artifactRoot + "/" + name), sha, size, true);
-            } else if (Files.isRegularFile(path)) {
-                rest.putArtifact(root, path);
-                ref = new ArtifactRef(URI.create(artifactRoot + "/" + name), ArtifactManifests.sha256(path), size(path), false);
-            } else {
-                throw new ValidationException("artifact path", "be a file or a directory", path);
-            }
+            ArtifactRef ref = artifacts.upload(artifactRoot + "/" + name, path);
             setTag(ARTIFACT_TAG + name, json.writeString(Map.of("uri", ref.uri().toString(), "sha256", ref.sha256(),
                     "size", ref.size(), "directory", ref.directory())));
             return ref;
-        }
-
-        /** The artifact proxy path of an artifact under this run's root ({@code mlflow-artifacts:/<path>}). */
-        private String artifactPath(String name) {
-            String prefix = "mlflow-artifacts:";
-            if (!artifactRoot.startsWith(prefix)) {
-                throw new ValidationException("run " + id + " artifact root", "be served by the MLflow artifact proxy"
-                        + " (mlflow-artifacts:/...; start the server with --serve-artifacts)", artifactRoot);
-            }
-            String path = artifactRoot.substring(prefix.length()).replaceFirst("^/+", "");
-            return path + "/" + name;
         }
 
         @Override
@@ -509,14 +457,6 @@ public final class MlflowTracker implements Tracker {
             RunStatus status = ended;
             if (status != null) {
                 throw new ConflictException("tracking run " + id + " has ended (" + status + "); nothing more can be logged");
-            }
-        }
-
-        private long size(Path file) {
-            try {
-                return Files.size(file);
-            } catch (IOException e) {
-                throw new ValidationException("artifact path", "be readable", file + ": " + e.getMessage());
             }
         }
     }

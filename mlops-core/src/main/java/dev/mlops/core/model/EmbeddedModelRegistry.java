@@ -22,7 +22,6 @@ import dev.mlops.api.model.Stage;
 import dev.mlops.api.model.VersionPage;
 import dev.mlops.api.model.VersionQuery;
 import dev.mlops.api.model.VersionSpec;
-import dev.mlops.core.model.internal.BuildInfo;
 import dev.mlops.core.platform.internal.StateFiles;
 import dev.mlops.core.model.internal.Records.ChangeRecord;
 import dev.mlops.core.model.internal.Records.ModelRecord;

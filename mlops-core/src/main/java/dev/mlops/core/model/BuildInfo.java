@@ -1,4 +1,4 @@
-package dev.mlops.core.model.internal;
+package dev.mlops.core.model;
 
 import dev.mlops.api.Nullable;
 import java.io.IOException;
@@ -9,7 +9,17 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
-/** The SDK version, and the git commit of a working directory when it is a git checkout. */
+/**
+ * What a model version's lineage records about the code that registered it: the SDK version, the
+ * Java version, and the git commit of a working directory when it is a git checkout. Registries
+ * outside the core (mlops-mlflow) record the same.
+ *
+ * <pre>{@code
+ * Lineage lineage = spec.lineage(BuildInfo.sdkVersion(), BuildInfo.javaVersion(), BuildInfo.gitCommit(Path.of("")));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
 public final class BuildInfo {
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
     private static final String SDK_VERSION = readSdkVersion();
@@ -17,15 +27,30 @@ public final class BuildInfo {
     private BuildInfo() {
     }
 
+    /**
+     * The SDK's version, from the core's {@code version.properties}.
+     *
+     * @return e.g. {@code 0.1.0}; {@code unknown} when the file is missing
+     */
     public static String sdkVersion() {
         return SDK_VERSION;
     }
 
+    /**
+     * The running Java version.
+     *
+     * @return the {@code java.version} system property
+     */
     public static String javaVersion() {
         return System.getProperty("java.version");
     }
 
-    /** The commit checked out in the git repository holding {@code start}, read from {@code .git}. */
+    /**
+     * The commit checked out in the git repository holding a directory, read from {@code .git}.
+     *
+     * @param start a directory in the checkout
+     * @return the 40-digit commit, or {@code null} outside a git checkout
+     */
     public static @Nullable String gitCommit(Path start) {
         for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path git = dir.resolve(".git");

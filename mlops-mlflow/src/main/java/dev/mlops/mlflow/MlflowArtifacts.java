@@ -1,0 +1,106 @@
+package dev.mlops.mlflow;
+
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.artifact.ArtifactRef;
+import dev.mlops.core.artifact.ArtifactManifests;
+import dev.mlops.core.platform.JsonCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Files and directories through MLflow's artifact proxy ({@code mlflow-artifacts:/...}), with the
+ * checksums the embedded store computes: a file's SHA-256, a directory's that of its manifest (each
+ * file's relative path, SHA-256 and size). Downloads are verified before they appear at the target.
+ */
+final class MlflowArtifacts {
+    static final String SCHEME = "mlflow-artifacts:";
+
+    private final MlflowRest rest;
+    private final JsonCodec json;
+
+    MlflowArtifacts(MlflowRest rest, JsonCodec json) {
+        this.rest = rest;
+        this.json = json;
+    }
+
+    /** The proxy path of an {@code mlflow-artifacts:} URI. */
+    static String proxyPath(String uri) {
+        if (!uri.startsWith(SCHEME)) {
+            throw new ValidationException("artifact location", "be served by the MLflow artifact proxy"
+                    + " (mlflow-artifacts:/...; start the server with --serve-artifacts)", uri);
+        }
+        return uri.substring(SCHEME.length()).replaceFirst("^/+", "");
+    }
+
+    /** Uploads a file or a directory's files to {@code uri}. */
+    ArtifactRef upload(String uri, Path source) {
+        String path = proxyPath(uri);
+        if (Files.isDirectory(source)) {
+            List<ArtifactManifests.Entry> entries = new ArrayList<>();
+            long size = 0;
+            for (Map.Entry<String, Path> file : ArtifactManifests.files(source).entrySet()) {
+                rest.putArtifact(path + "/" + file.getKey(), file.getValue());
+                long bytes = size(file.getValue());
+                entries.add(new ArtifactManifests.Entry(file.getKey(), ArtifactManifests.sha256(file.getValue()), bytes));
+                size += bytes;
+            }
+            return new ArtifactRef(URI.create(uri), ArtifactManifests.sha256(ArtifactManifests.write(json, entries)), size, true);
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new ValidationException("artifact path", "be a file or a directory", source);
+        }
+        rest.putArtifact(path, source);
+        return new ArtifactRef(URI.create(uri), ArtifactManifests.sha256(source), size(source), false);
+    }
+
+    /** Downloads what {@link #upload} stored to a target that does not exist yet, after checking its checksum. */
+    void download(ArtifactRef ref, Path target) {
+        String path = proxyPath(ref.uri().toString());
+        ArtifactManifests.createAtomically(target, ref.directory(), temp -> {
+            if (!ref.directory()) {
+                rest.getArtifact(path, temp);
+                ArtifactManifests.verify(ref.uri(), ref.sha256(), ArtifactManifests.sha256(temp));
+                return;
+            }
+            List<ArtifactManifests.Entry> entries = new ArrayList<>();
+            for (String file : list(path, "").keySet()) {
+                Path out = ArtifactManifests.resolveInside(temp, file);
+                Files.createDirectories(out.getParent());
+                rest.getArtifact(path + "/" + file, out);
+                entries.add(new ArtifactManifests.Entry(file, ArtifactManifests.sha256(out), Files.size(out)));
+            }
+            ArtifactManifests.verify(ref.uri(), ref.sha256(), ArtifactManifests.sha256(ArtifactManifests.write(json, entries)));
+        });
+    }
+
+    /** The files below a proxy directory, by path relative to {@code root}, sorted. */
+    private Map<String, Boolean> list(String root, String below) {
+        Map<String, Boolean> files = new TreeMap<>();
+        String dir = below.isEmpty() ? root : root + "/" + below;
+        for (Map<String, Object> entry : MlflowRest.list(rest.listArtifacts(dir).get("files"))) {
+            String name = String.valueOf(entry.get("path"));
+            name = name.substring(name.lastIndexOf('/') + 1);
+            String relative = below.isEmpty() ? name : below + "/" + name;
+            if (Boolean.TRUE.equals(entry.get("is_dir"))) {
+                files.putAll(list(root, relative));
+            } else {
+                files.put(ArtifactManifests.checkRelative(relative), Boolean.TRUE);
+            }
+        }
+        return files;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new ValidationException("artifact path", "be readable", file + ": " + e.getMessage());
+        }
+    }
+}

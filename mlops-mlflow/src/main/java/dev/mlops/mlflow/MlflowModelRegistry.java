@@ -44,13 +44,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +91,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class MlflowModelRegistry implements ModelRegistry {
+public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     /** The prefix of the registered-model tags that hold the history. */
     public static final String CHANGE_TAG = "mlops.change.";
     private static final Logger LOG = LoggerFactory.getLogger(MlflowModelRegistry.class);
@@ -101,6 +108,13 @@ public final class MlflowModelRegistry implements ModelRegistry {
     private final @Nullable EventBus events;
     private final Duration readyTimeout;
     private final @Nullable String defaultCodeVersion;
+    /** What this registry last knew of each model's aliases and latest version, so that polling announces only others' changes. */
+    private final Map<String, Map<String, Integer>> knownAliases = new ConcurrentHashMap<>();
+    private final Map<String, Integer> knownLatest = new ConcurrentHashMap<>();
+    /** Models this registry is changing now; a poll leaves them for the next round. */
+    private final Map<String, Integer> changing = new ConcurrentHashMap<>();
+    private final @Nullable ScheduledExecutorService poller;
+    private volatile boolean polled;
 
     private MlflowModelRegistry(Builder b) {
         this.json = Checks.notNull("registry.json", b.json);
@@ -111,6 +125,17 @@ public final class MlflowModelRegistry implements ModelRegistry {
         this.events = b.events;
         this.readyTimeout = Checks.positive("registry.readyTimeout", b.readyTimeout);
         this.defaultCodeVersion = BuildInfo.gitCommit(Path.of(""));
+        if (b.pollInterval != null && events != null) {
+            Checks.positive("registry.pollInterval", b.pollInterval);
+            poller = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mlops-mlflow-registry-poll");
+                t.setDaemon(true);
+                return t;
+            });
+            poller.scheduleWithFixedDelay(this::pollQuietly, 0, b.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            poller = null;
+        }
     }
 
     /**
@@ -164,6 +189,10 @@ public final class MlflowModelRegistry implements ModelRegistry {
         VersionSpec spec = new VersionSpec();
         configure.accept(spec);
         String model = Checks.notNull("version.model", spec.model());
+        return changing(model, () -> create(model, spec));
+    }
+
+    private ModelVersion create(String model, VersionSpec spec) {
         Path source = Checks.notNull("version.artifacts", spec.artifacts());
         if (!Files.exists(source)) {
             throw new ValidationException("version.artifacts", "be an existing file or directory", source);
@@ -201,6 +230,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         }
         int number = (int) number(created.get("version"));
         awaitReady(model, number);
+        knownLatest.merge(model, number, Math::max);
         record(model, RegistryChange.Kind.VERSION_CREATED, Integer.toString(number), null, VersionStatus.READY.name(),
                 spec.actor(), now);
         publish(EventTypes.MODEL_VERSION_CREATED, model, body("version", number, "actor", spec.actor(), "sha256",
@@ -249,7 +279,10 @@ public final class MlflowModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion setAlias(String model, String alias, int version, String actor) {
-        Name.check("model", model);
+        return changing(Name.check("model", model), () -> pointAlias(model, alias, version, actor));
+    }
+
+    private ModelVersion pointAlias(String model, String alias, int version, String actor) {
         Name.check("alias", alias);
         Checks.text("actor", actor, 200);
         if (findVersion(model, version).isEmpty()) {
@@ -259,6 +292,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         if (previous == null || previous != version) {
             rest.post("registered-models/alias", body("name", model, "alias", alias, "version", Integer.toString(version)),
                     Call.IDEMPOTENT);
+            knownAliases.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).put(alias, version);
             record(model, RegistryChange.Kind.ALIAS_SET, alias, previous == null ? null : previous.toString(),
                     Integer.toString(version), actor, clock.instant());
             Map<String, Object> data = new LinkedHashMap<>();
@@ -273,12 +307,19 @@ public final class MlflowModelRegistry implements ModelRegistry {
 
     @Override
     public void deleteAlias(String model, String alias, String actor) {
-        Name.check("model", model);
+        changing(Name.check("model", model), () -> {
+            removeAlias(model, alias, actor);
+            return null;
+        });
+    }
+
+    private void removeAlias(String model, String alias, String actor) {
         Name.check("alias", alias);
         Checks.text("actor", actor, 200);
         int previous = versionByAlias(model, alias).map(ModelVersion::version).orElseThrow(() -> new NotFoundException(
                 "alias", model + "@" + alias, "aliases: " + model(model).map(m -> m.aliases().keySet()).orElse(Set.of())));
         rest.delete("registered-models/alias", body("name", model, "alias", alias));
+        knownAliases.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).remove(alias);
         record(model, RegistryChange.Kind.ALIAS_DELETED, alias, Integer.toString(previous), null, actor, clock.instant());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("alias", alias);
@@ -368,6 +409,78 @@ public final class MlflowModelRegistry implements ModelRegistry {
         Checks.notNull("version", version);
         Checks.notNull("target", target);
         artifacts.download(version.artifacts(), target);
+    }
+
+    /**
+     * Looks for changes made on the server by anyone else — another process, MLflow's UI or Python —
+     * and announces them as this registry's own are announced: {@code dev.mlops.model.version.created}
+     * for new versions and {@code dev.mlops.model.alias.changed} for aliases set, moved or deleted
+     * (actor {@code mlflow}), so that endpoints bound to an alias hot-swap. Runs every poll interval
+     * when one is set; the first poll only learns the current state.
+     *
+     * @return how many changes were announced
+     */
+    public int poll() {
+        int announced = 0;
+        boolean first = !polled;
+        for (RegisteredModel m : models()) {
+            if (changing.containsKey(m.name())) {
+                continue;
+            }
+            Integer latestBefore = knownLatest.get(m.name());
+            knownLatest.merge(m.name(), m.latestVersion(), Math::max);
+            Map<String, Integer> before = knownAliases.put(m.name(), new ConcurrentHashMap<>(m.aliases()));
+            if (first) {
+                continue;
+            }
+            for (int v = latestBefore == null ? 1 : latestBefore + 1; v <= m.latestVersion(); v++) {
+                publish(EventTypes.MODEL_VERSION_CREATED, m.name(), body("version", v, "actor", "mlflow"));
+                announced++;
+            }
+            Map<String, Integer> was = before == null ? Map.of() : before;
+            Set<String> names = new TreeSet<>(was.keySet());
+            names.addAll(m.aliases().keySet());
+            for (String alias : names) {
+                Integer previous = was.get(alias);
+                Integer now = m.aliases().get(alias);
+                if (!Objects.equals(previous, now)) {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("alias", alias);
+                    data.put("version", now);
+                    data.put("previous_version", previous);
+                    data.put("actor", "mlflow");
+                    publish(EventTypes.MODEL_ALIAS_CHANGED, m.name(), data);
+                    announced++;
+                }
+            }
+        }
+        polled = true;
+        return announced;
+    }
+
+    private <T> T changing(String model, Supplier<T> change) {
+        changing.merge(model, 1, Integer::sum);
+        try {
+            return change.get();
+        } finally {
+            changing.computeIfPresent(model, (m, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.warn("Polling {} for registry changes failed: {}; trying again at the next interval", rest.server(), e.toString());
+        }
+    }
+
+    /** Stops polling. */
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
     }
 
     @Override
@@ -585,8 +698,21 @@ public final class MlflowModelRegistry implements ModelRegistry {
         private int attempts = 4;
         private Duration backoff = Duration.ofMillis(200);
         private Duration readyTimeout = Duration.ofMinutes(5);
+        private @Nullable Duration pollInterval;
 
         private Builder() {
+        }
+
+        /**
+         * Polls the server at this interval for changes made by others and announces them on the
+         * {@linkplain #events(EventBus) bus} (see {@link MlflowModelRegistry#poll()}).
+         *
+         * @param interval positive; without it (the default) nothing is polled
+         * @return this builder
+         */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = Checks.positive("registry.pollInterval", interval);
+            return this;
         }
 
         /**

@@ -22,6 +22,7 @@ import dev.mlops.core.artifact.LocalArtifactStore;
 import dev.mlops.core.event.InProcessEventBusProvider;
 import dev.mlops.core.feature.EmbeddedFeatureStore;
 import dev.mlops.core.model.EmbeddedModelRegistry;
+import dev.mlops.core.model.RegistryProvider;
 import dev.mlops.core.monitor.DataQualityMetrics;
 import dev.mlops.core.tracking.EmbeddedTracker;
 import dev.mlops.core.tracking.TrackerProvider;
@@ -87,7 +88,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
 
     private MlopsPlatform(PlatformContext context, EventBus eventBus, ArtifactStore artifactStore,
             @Nullable OnlineStore onlineStore, @Nullable OfflineStore offlineStore, @Nullable TrackerProvider trackerProvider,
-            List<AutoCloseable> owned) {
+            @Nullable RegistryProvider registryProvider, List<AutoCloseable> owned) {
         this.context = context;
         this.eventBus = eventBus;
         this.owned = owned;
@@ -95,8 +96,15 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                 context.intProperty("pipeline.threads").orElse(EmbeddedPipelines.DEFAULT_THREADS));
         owned.add(pipelines);
         this.artifactStore = artifactStore;
-        this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
-                context.clock(), eventBus, context.meterRegistry());
+        if (registryProvider != null) {
+            this.registry = registryProvider.create(context, eventBus, artifactStore);
+            if (registry instanceof AutoCloseable closeable) {
+                owned.add(closeable);
+            }
+        } else {
+            this.registry = new EmbeddedModelRegistry(context.home().resolve("registry"), artifactStore, context.json(),
+                    context.clock(), eventBus, context.meterRegistry());
+        }
         this.tracker = trackerProvider != null ? trackerProvider.create(context, eventBus)
                 : new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(), context.clock(), eventBus);
         EmbeddedFeatureStore featureStore = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(),
@@ -313,6 +321,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         private @Nullable EventBus eventBus;
         private @Nullable String eventBusProvider;
         private @Nullable String trackerProvider;
+        private @Nullable String registryProvider;
         private @Nullable ArtifactStore artifactStore;
         private @Nullable URI artifacts;
         private @Nullable OnlineStore onlineStore;
@@ -402,6 +411,18 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         }
 
         /**
+         * Creates the model registry with the {@link RegistryProvider} of this name, found on the class
+         * path, instead of the embedded one.
+         *
+         * @param provider e.g. {@code "mlflow"}
+         * @return this builder
+         */
+        public Builder registryProvider(String provider) {
+            this.registryProvider = Name.check("platform.registryProvider", provider);
+            return this;
+        }
+
+        /**
          * Uses an artifact store the host created; the host keeps owning it.
          *
          * @param store the store
@@ -476,7 +497,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
          *
          * @return a running platform
          * @throws ValidationException if a setting is missing or invalid
-         * @throws NotFoundException if the named event bus or tracker provider is not on the class path
+         * @throws NotFoundException if the named event bus, tracker or registry provider is not on the class path
          * @throws ConflictException if both an event bus and a provider were set
          */
         public MlopsPlatform build() {
@@ -495,6 +516,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
             ArtifactStoreProvider storeProvider = artifacts == null ? null : findStoreProvider(artifacts);
             TrackerProvider trackers = trackerProvider == null ? null
                     : find(TrackerProvider.class, TrackerProvider::name, trackerProvider, "tracker provider");
+            RegistryProvider registries = registryProvider == null ? null
+                    : find(RegistryProvider.class, RegistryProvider::name, registryProvider, "registry provider");
             Path dir = prepareHome(home);
             List<AutoCloseable> owned = new ArrayList<>();
             try {
@@ -518,7 +541,7 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                     owned.add(store);
                 }
                 owned.add(bus.subscribe(DataQualityMetrics.PATTERN, new DataQualityMetrics(registry)));
-                MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, trackers, owned);
+                MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, trackers, registries, owned);
                 bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
                         .data("home", dir.toString()).build());
                 LOG.info("Platform '{}' started in {}", name, dir);

@@ -119,7 +119,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     private MlflowModelRegistry(Builder b) {
         this.json = Checks.notNull("registry.json", b.json);
         this.rest = new MlflowRest(Checks.notNull("registry.server", b.server), json, b.connectTimeout, b.timeout,
-                b.attempts, b.backoff);
+                b.attempts, b.backoff, b.multipartThreshold, b.partSize);
         this.artifacts = new MlflowArtifacts(rest, json);
         this.clock = Checks.notNull("registry.clock", b.clock);
         this.events = b.events;
@@ -697,6 +697,8 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private int attempts = 4;
         private Duration backoff = Duration.ofMillis(200);
+        private long multipartThreshold = 500L << 20;
+        private long partSize = 100L << 20;
         private Duration readyTimeout = Duration.ofMinutes(5);
         private @Nullable Duration pollInterval;
 
@@ -769,6 +771,20 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         public Builder timeouts(Duration connect, Duration request) {
             this.connectTimeout = connect;
             this.timeout = request;
+            return this;
+        }
+
+        /**
+         * Sets when artifact files go up in parts (MLflow's multipart upload through the proxy, where
+         * the server's store offers it) and how big the parts are.
+         *
+         * @param threshold files of this many bytes or more; 500 MiB by default, as MLflow's client
+         * @param partSize bytes per part; 100 MiB by default
+         * @return this builder
+         */
+        public Builder multipart(long threshold, long partSize) {
+            this.multipartThreshold = threshold;
+            this.partSize = partSize;
             return this;
         }
 

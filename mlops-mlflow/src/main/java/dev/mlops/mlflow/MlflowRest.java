@@ -2,8 +2,11 @@ package dev.mlops.mlflow;
 
 import dev.mlops.api.Checks;
 import dev.mlops.api.Nullable;
+import dev.mlops.api.ValidationException;
 import dev.mlops.core.platform.JsonCodec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,13 +44,22 @@ final class MlflowRest {
     private final Duration timeout;
     private final int attempts;
     private final Duration backoff;
+    private final long multipartThreshold;
+    private final long partSize;
 
-    MlflowRest(MlflowServer server, JsonCodec json, Duration connectTimeout, Duration timeout, int attempts, Duration backoff) {
+    MlflowRest(MlflowServer server, JsonCodec json, Duration connectTimeout, Duration timeout, int attempts, Duration backoff,
+            long multipartThreshold, long partSize) {
         this.server = Checks.notNull("server", server);
         this.json = Checks.notNull("json", json);
         this.timeout = Checks.positive("timeout", timeout);
         this.attempts = Checks.inRange("attempts", attempts, 1, 100);
         this.backoff = Checks.positive("backoff", backoff);
+        if (multipartThreshold < 1 || partSize < 1) {
+            throw new ValidationException("multipart", "have a positive threshold and part size",
+                    multipartThreshold + " / " + partSize);
+        }
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
         this.http = HttpClient.newBuilder().connectTimeout(Checks.positive("connectTimeout", connectTimeout))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -81,12 +94,92 @@ final class MlflowRest {
                 .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(json.write(body))), Call.IDEMPOTENT);
     }
 
-    /** Uploads a file through the artifact proxy; a PUT of the same bytes to the same path may be repeated. */
+    /**
+     * Uploads a file through the artifact proxy; a PUT of the same bytes to the same path may be
+     * repeated. A file of {@code multipartThreshold} bytes or more goes up in parts through the
+     * proxy's multipart upload ({@code mpu/create}, the parts, {@code mpu/complete}) when the server's
+     * store offers it, and in one PUT when it answers {@code NOT_IMPLEMENTED}.
+     */
     void putArtifact(String path, Path file) {
+        long size = sizeOf(file);
+        if (size >= multipartThreshold && putInParts(path, file, size)) {
+            return;
+        }
         try {
             send("mlflow-artifacts PUT", request(artifactUri(path)).PUT(HttpRequest.BodyPublishers.ofFile(file)),
                     Call.IDEMPOTENT);
         } catch (java.io.FileNotFoundException e) {
+            throw new MlflowException("cannot read " + file + ": " + e.getMessage(), 0, MlflowException.NO_ANSWER, e, false);
+        }
+    }
+
+    /** A multipart upload; false when the server does not offer one. */
+    private boolean putInParts(String path, Path file, long size) {
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "" : path.substring(0, slash);
+        String name = path.substring(slash + 1);
+        int parts = (int) Math.min(10_000, (size + partSize - 1) / partSize);
+        long partBytes = (size + parts - 1) / parts;
+        Map<String, Object> created;
+        try {
+            created = sendTo("mpu/create", mpuUri("create", dir), body("path", name, "num_parts", parts), Call.IDEMPOTENT);
+        } catch (MlflowException e) {
+            if (e.is("NOT_IMPLEMENTED")) {
+                return false;
+            }
+            throw e;
+        }
+        String uploadId = String.valueOf(created.get("upload_id"));
+        try {
+            List<Map<String, Object>> done = new ArrayList<>();
+            for (Map<String, Object> credential : list(created.get("credentials"))) {
+                long number = number(credential.get("part_number"));
+                long from = (number - 1) * partBytes;
+                byte[] bytes = new byte[(int) Math.min(partBytes, size - from)];
+                try (FileChannel channel = FileChannel.open(file)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) >= 0) {
+                        // read the part
+                    }
+                }
+                String url = String.valueOf(credential.get("url"));
+                HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+                keyValueMap(credential.get("headers")).forEach(put::header);
+                HttpResponse<byte[]> answer = exchange("mpu part " + number, put, HttpResponse.BodyHandlers.ofByteArray());
+                done.add(body("part_number", number, "etag", answer.headers().firstValue("ETag").orElse(""), "url", url));
+            }
+            sendTo("mpu/complete", mpuUri("complete", dir), body("path", name, "upload_id", uploadId, "parts", done),
+                    Call.IDEMPOTENT);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            try {
+                sendTo("mpu/abort", mpuUri("abort", dir), body("path", name, "upload_id", uploadId), Call.ONCE);
+            } catch (MlflowException abort) {
+                e.addSuppressed(abort);
+            }
+            if (e instanceof MlflowException m) {
+                throw m;
+            }
+            throw new MlflowException("multipart upload of " + file + " to " + path + " failed: " + e, 0,
+                    MlflowException.NO_ANSWER, e, true);
+        }
+    }
+
+    private URI mpuUri(String action, String dir) {
+        return URI.create(server.trackingUri() + "/api/2.0/mlflow-artifacts/mpu/" + action + (dir.isEmpty() ? "" : "/"
+                + encodePath(dir)));
+    }
+
+    private Map<String, Object> sendTo(String what, URI uri, Map<String, ?> body, Call call) {
+        return send(what, request(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.write(body))), call);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
             throw new MlflowException("cannot read " + file + ": " + e.getMessage(), 0, MlflowException.NO_ANSWER, e, false);
         }
     }
@@ -107,11 +200,15 @@ final class MlflowRest {
     }
 
     private URI artifactUri(String path) {
+        return URI.create(server.trackingUri() + ARTIFACTS_PATH + encodePath(path));
+    }
+
+    private static String encodePath(String path) {
         StringBuilder encoded = new StringBuilder();
         for (String segment : path.split("/")) {
             encoded.append(encoded.length() == 0 ? "" : "/").append(encode(segment).replace("+", "%20"));
         }
-        return URI.create(server.trackingUri() + ARTIFACTS_PATH + encoded);
+        return encoded.toString();
     }
 
     private HttpRequest.Builder request(URI uri) {
@@ -131,23 +228,12 @@ final class MlflowRest {
     }
 
     private <T> T call(String endpoint, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler, Call call) {
-        HttpRequest built = request.build();
         for (int attempt = 1; ; attempt++) {
             MlflowException failure;
             try {
-                HttpResponse<T> response = http.send(built, handler);
-                if (response.statusCode() / 100 == 2) {
-                    return response.body();
-                }
-                failure = error(endpoint, response);
-            } catch (HttpTimeoutException e) {
-                failure = new MlflowException(endpoint + " on " + server + " got no answer within " + timeout, 0,
-                        MlflowException.NO_ANSWER, e, true);
-            } catch (IOException e) {
-                failure = new MlflowException(endpoint + " on " + server + " failed: " + e, 0, MlflowException.NO_ANSWER, e, true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MlflowException(endpoint + " on " + server + " was interrupted", 0, MlflowException.NO_ANSWER, e, true);
+                return exchange(endpoint, request, handler).body();
+            } catch (MlflowException e) {
+                failure = e;
             }
             if (!failure.retryable() || call == Call.ONCE || attempt >= attempts) {
                 throw failure;
@@ -160,6 +246,25 @@ final class MlflowRest {
                 Thread.currentThread().interrupt();
                 throw failure;
             }
+        }
+    }
+
+    /** One request; a 2xx answer, or the failure as an {@link MlflowException}. */
+    private <T> HttpResponse<T> exchange(String endpoint, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            HttpResponse<T> response = http.send(request.build(), handler);
+            if (response.statusCode() / 100 == 2) {
+                return response;
+            }
+            throw error(endpoint, response);
+        } catch (HttpTimeoutException e) {
+            throw new MlflowException(endpoint + " on " + server + " got no answer within " + timeout, 0,
+                    MlflowException.NO_ANSWER, e, true);
+        } catch (IOException e) {
+            throw new MlflowException(endpoint + " on " + server + " failed: " + e, 0, MlflowException.NO_ANSWER, e, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MlflowException(endpoint + " on " + server + " was interrupted", 0, MlflowException.NO_ANSWER, e, true);
         }
     }
 

@@ -90,7 +90,7 @@ public final class MlflowTracker implements Tracker {
     private MlflowTracker(Builder b) {
         this.json = Checks.notNull("tracker.json", b.json);
         this.rest = new MlflowRest(Checks.notNull("tracker.server", b.server), json, b.connectTimeout, b.timeout,
-                b.attempts, b.backoff);
+                b.attempts, b.backoff, b.multipartThreshold, b.partSize);
         this.artifacts = new MlflowArtifacts(rest, json);
         this.clock = Checks.notNull("tracker.clock", b.clock);
         this.events = b.events;
@@ -473,6 +473,8 @@ public final class MlflowTracker implements Tracker {
         private Duration timeout = Duration.ofSeconds(30);
         private int attempts = 4;
         private Duration backoff = Duration.ofMillis(200);
+        private long multipartThreshold = 500L << 20;
+        private long partSize = 100L << 20;
         private Duration flushInterval = Duration.ofSeconds(1);
 
         private Builder() {
@@ -554,6 +556,20 @@ public final class MlflowTracker implements Tracker {
         public Builder timeouts(Duration connect, Duration request) {
             this.connectTimeout = connect;
             this.timeout = request;
+            return this;
+        }
+
+        /**
+         * Sets when artifact files go up in parts (MLflow's multipart upload through the proxy, where
+         * the server's store offers it) and how big the parts are.
+         *
+         * @param threshold files of this many bytes or more; 500 MiB by default, as MLflow's client
+         * @param partSize bytes per part; 100 MiB by default
+         * @return this builder
+         */
+        public Builder multipart(long threshold, long partSize) {
+            this.multipartThreshold = threshold;
+            this.partSize = partSize;
             return this;
         }
 

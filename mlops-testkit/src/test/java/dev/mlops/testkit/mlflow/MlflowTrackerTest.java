@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,6 +151,29 @@ class MlflowTrackerTest {
         RunInfo info = tracker.findRun(id).orElseThrow();
         assertThat(info.artifacts()).containsEntry("model", dirRef).containsEntry("report", fileRef);
         assertThat(info.tags()).doesNotContainKey(MlflowTracker.ARTIFACT_TAG + "model");
+    }
+
+    @Test
+    void largeFilesGoUpInPartsWhereTheServerOffersIt() throws Exception {
+        byte[] weights = new byte[2_500];
+        new Random(3).nextBytes(weights);
+        Path file = Files.write(dir.resolve("weights.bin"), weights);
+        MlflowTracker tracker = tracker().multipart(1_000, 400).build();
+        ArtifactRef inParts;
+        try (TrackingRun run = tracker.startRun(experiment, "large")) {
+            inParts = run.logArtifact("weights", file);
+            assertThat(server.requests()).filteredOn(r -> r.path().contains("/mpu/upload/")).hasSize(7);
+            assertThat(server.requests()).filteredOn(r -> r.path().contains("/mpu/complete")).hasSize(1);
+            server.multipartUploads(false);
+            try {
+                ArtifactRef whole = run.logArtifact("weights-again", file);
+                assertThat(whole.sha256()).isEqualTo(inParts.sha256());
+            } finally {
+                server.multipartUploads(true);
+            }
+        }
+        assertThat(server.artifact(inParts.uri().toString().replaceFirst("^mlflow-artifacts:/+", ""))).hasValue(weights);
+        assertThat(inParts.size()).isEqualTo(2_500);
     }
 
     @Test

@@ -122,7 +122,7 @@ final class MlflowRest {
         long partBytes = (size + parts - 1) / parts;
         Map<String, Object> created;
         try {
-            created = sendTo("mpu/create", mpuUri("create", dir), body("path", name, "num_parts", parts), Call.IDEMPOTENT);
+            created = sendTo("mpu/create", mpuUri("create", dir), body("path", name, "num_parts", parts), Call.ONCE);
         } catch (MlflowException e) {
             if (e.is("NOT_IMPLEMENTED")) {
                 return false;

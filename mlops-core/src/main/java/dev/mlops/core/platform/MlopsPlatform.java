@@ -10,6 +10,7 @@ import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.event.EventTypes;
+import dev.mlops.api.event.Subscription;
 import dev.mlops.api.feature.FeatureStore;
 import dev.mlops.api.feature.OfflineStore;
 import dev.mlops.api.feature.OnlineStore;
@@ -540,7 +541,10 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                             : LocalArtifactStore.at(dir.resolve("artifacts"), json);
                     owned.add(store);
                 }
-                owned.add(bus.subscribe(DataQualityMetrics.PATTERN, new DataQualityMetrics(registry)));
+                Subscription quality = bus.subscribe(DataQualityMetrics.PATTERN, new DataQualityMetrics(registry));
+                if (eventBus != null) {
+                    owned.add(quality);     // the host's bus outlives the platform; an owned bus drains first, then ends it
+                }
                 MlopsPlatform platform = new MlopsPlatform(context, bus, store, onlineStore, offlineStore, trackers, registries, owned);
                 bus.publish(platform.newEvent(EventTypes.PLATFORM_STARTED).subject(name)
                         .data("home", dir.toString()).build());

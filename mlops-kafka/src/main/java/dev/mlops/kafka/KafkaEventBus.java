@@ -3,6 +3,7 @@ package dev.mlops.kafka;
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Nullable;
+import dev.mlops.api.OverloadedException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.event.EventBus;
@@ -22,10 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +46,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -108,6 +113,8 @@ public final class KafkaEventBus implements EventBus {
     public static final String DLT_OFFSET = "kafka_dlt-original-offset";
     /** Header: the consumer group that gave up on it. */
     public static final String DLT_GROUP = "kafka_dlt-original-consumer-group";
+    /** The most published events that may wait for the broker. */
+    public static final int OUTBOX_CAPACITY = 100_000;
     /** The {@code type} tag of records dead-lettered because they are not CloudEvents. */
     public static final String UNREADABLE_TYPE = "unreadable";
 
@@ -128,6 +135,12 @@ public final class KafkaEventBus implements EventBus {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> groupsUsed = new HashMap<>();
+    /** Events published and not yet handed to the producer, in publication order. */
+    private final BlockingQueue<Event> outbox = new LinkedBlockingQueue<>(OUTBOX_CAPACITY);
+    private final AtomicLong unsent = new AtomicLong();
+    private final Thread sender;
+    private volatile boolean inSend;
+    private volatile long abandonAt = Long.MAX_VALUE;
     private volatile boolean closed;
 
     private KafkaEventBus(Builder b) {
@@ -152,6 +165,9 @@ public final class KafkaEventBus implements EventBus {
             createTopics(b.partitions, b.replication);
         }
         this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        this.sender = new Thread(this::send, "mlops-kafka-bus-" + name + "-sender");
+        sender.setDaemon(true);
+        sender.start();
         LOG.info("Kafka event bus {} on topic {} (group {})", name, topic, group);
     }
 
@@ -240,26 +256,106 @@ public final class KafkaEventBus implements EventBus {
         return deadLetterTopic;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns at once: the event waits in the bus's outbox (at most {@value #OUTBOX_CAPACITY}
+     * events) for its sender thread, which hands events to the producer in publication order and,
+     * while the broker cannot be reached (no metadata for the topic), tries the same event again
+     * with backoff rather than losing it.
+     *
+     * @throws OverloadedException if the outbox is full: the broker has been away for long
+     */
     @Override
     public void publish(Event event) {
         Checks.notNull("event", event);
         if (closed) {
             throw new MlopsException("event bus '" + name + "' is closed; event " + event.type() + " was not published");
         }
-        producer.send(records.toRecord(topic, event), (metadata, error) -> {
-            if (error == null) {
-                counter(MetricNames.EVENT_PUBLISHED, event.type()).increment();
-            } else {
-                counter(MetricNames.EVENT_SEND_FAILED, event.type()).increment();
-                LOG.error("Event bus {} could not send {} {}: {}", name, event.type(), event.id(), error.toString());
+        unsent.incrementAndGet();
+        if (!outbox.offer(event)) {
+            unsent.decrementAndGet();
+            counter(MetricNames.EVENT_REJECTED, event.type()).increment();
+            throw new OverloadedException("event bus '" + name + "' has " + OUTBOX_CAPACITY + " events waiting for the"
+                    + " broker at " + clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + "; event "
+                    + event.type() + " was not published");
+        }
+    }
+
+    /** The sender thread: hands each event to the producer, again after a backoff while the broker is unreachable. */
+    private void send() {
+        while (!closed || !outbox.isEmpty()) {
+            Event event;
+            try {
+                event = outbox.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
             }
-        });
+            if (event == null) {
+                continue;
+            }
+            for (int attempt = 1; ; attempt++) {
+                inSend = true;
+                Future<?> sent = producer.send(records.toRecord(topic, event), (metadata, error) -> sent(event, error));
+                inSend = false;
+                Throwable refused = immediateFailure(sent);
+                if (refused == null) {
+                    break;
+                }
+                if (System.nanoTime() >= abandonAt) {
+                    counter(MetricNames.EVENT_SEND_FAILED, event.type()).increment();
+                    LOG.error("Event bus {} closed before {} {} could be sent: {}", name, event.type(), event.id(), refused.toString());
+                    break;
+                }
+                long pause = Math.min(maxBackoff.toMillis(), backoff.toMillis() << Math.min(attempt - 1, 20));
+                LOG.warn("Event bus {} cannot send {} yet ({}); trying again in {} ms", name, event.id(), refused.toString(), pause);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            unsent.decrementAndGet();
+        }
+    }
+
+    /** The error of a send the producer refused before taking it (no metadata in time), or null. */
+    private static @Nullable Throwable immediateFailure(Future<?> sent) {
+        if (!sent.isDone()) {
+            return null;
+        }
+        try {
+            sent.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RetriableException ? e.getCause() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private void sent(Event event, @Nullable Exception error) {
+        if (error == null) {
+            counter(MetricNames.EVENT_PUBLISHED, event.type()).increment();
+        } else if (!(inSend && Thread.currentThread() == sender && error instanceof RetriableException)) {  // refused at once: sent again
+            counter(MetricNames.EVENT_SEND_FAILED, event.type()).increment();
+            LOG.error("Event bus {} could not send {} {}: {}", name, event.type(), event.id(), error.toString());
+        }
     }
 
     /**
-     * Waits until every event published so far has been acknowledged by the broker.
+     * Waits until every event published so far has been handed to the producer and acknowledged by the broker.
      */
     public void flush() {
+        while (unsent.get() > 0 && sender.isAlive()) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         producer.flush();
     }
 
@@ -307,6 +403,12 @@ public final class KafkaEventBus implements EventBus {
                 return;
             }
             closed = true;
+        }
+        abandonAt = System.nanoTime() + drainTimeout.toNanos();
+        try {
+            sender.join(drainTimeout.toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         producer.flush();
         subscribers.forEach(s -> s.stop(true));

@@ -118,8 +118,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
 
     private MlflowModelRegistry(Builder b) {
         this.json = Checks.notNull("registry.json", b.json);
-        this.rest = new MlflowRest(Checks.notNull("registry.server", b.server), json, b.connectTimeout, b.timeout,
-                b.attempts, b.backoff, b.multipartThreshold, b.partSize);
+        this.rest = b.rest("registry");
         this.artifacts = new MlflowArtifacts(rest, json);
         this.clock = Checks.notNull("registry.clock", b.clock);
         this.events = b.events;
@@ -688,17 +687,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     }
 
     /** Builds an {@link MlflowModelRegistry}. */
-    public static final class Builder {
-        private @Nullable MlflowServer server;
-        private JsonCodec json = JsonCodec.create();
-        private Clock clock = Clock.systemUTC();
-        private @Nullable EventBus events;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration timeout = Duration.ofSeconds(30);
-        private int attempts = 4;
-        private Duration backoff = Duration.ofMillis(200);
-        private long multipartThreshold = 500L << 20;
-        private long partSize = 100L << 20;
+    public static final class Builder extends MlflowClientBuilder<Builder> {
         private Duration readyTimeout = Duration.ofMinutes(5);
         private @Nullable Duration pollInterval;
 
@@ -714,90 +703,6 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
          */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = Checks.positive("registry.pollInterval", interval);
-            return this;
-        }
-
-        /**
-         * Sets the server.
-         *
-         * @param server e.g. {@code MlflowServer.fromEnvironment(System.getenv())}
-         * @return this builder
-         */
-        public Builder server(MlflowServer server) {
-            this.server = server;
-            return this;
-        }
-
-        /**
-         * Sets the JSON codec whose limits apply to answers.
-         *
-         * @param json the codec
-         * @return this builder
-         */
-        public Builder json(JsonCodec json) {
-            this.json = json;
-            return this;
-        }
-
-        /**
-         * Sets the clock of creation and change times.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /**
-         * Sets where registry changes are announced ({@code dev.mlops.model.*}).
-         *
-         * @param events the bus
-         * @return this builder
-         */
-        public Builder events(EventBus events) {
-            this.events = events;
-            return this;
-        }
-
-        /**
-         * Sets the timeouts.
-         *
-         * @param connect for opening a connection; 10 s by default
-         * @param request for each request's answer; 30 s by default
-         * @return this builder
-         */
-        public Builder timeouts(Duration connect, Duration request) {
-            this.connectTimeout = connect;
-            this.timeout = request;
-            return this;
-        }
-
-        /**
-         * Sets when artifact files go up in parts (MLflow's multipart upload through the proxy, where
-         * the server's store offers it) and how big the parts are.
-         *
-         * @param threshold files of this many bytes or more; 500 MiB by default, as MLflow's client
-         * @param partSize bytes per part; 100 MiB by default
-         * @return this builder
-         */
-        public Builder multipart(long threshold, long partSize) {
-            this.multipartThreshold = threshold;
-            this.partSize = partSize;
-            return this;
-        }
-
-        /**
-         * Sets how calls that are safe to repeat are retried.
-         *
-         * @param attempts 1 to 100 in all; 4 by default
-         * @param backoff the first pause, doubled each time up to 10 s; 200 ms by default
-         * @return this builder
-         */
-        public Builder retries(int attempts, Duration backoff) {
-            this.attempts = attempts;
-            this.backoff = backoff;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package dev.mlops.kafka;
 
 import dev.mlops.api.Checks;
-import dev.mlops.api.MlopsException;
 import dev.mlops.api.Name;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Nullable;
@@ -110,12 +109,11 @@ public final class StreamIngestor implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, Counter> outcomes = new HashMap<>();
     private final MeterRegistry meters;
-    private final Thread thread;
+    private final LoopThread loop;
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
     private final List<Object[]> buffered = new ArrayList<>();
     private final List<Future<?>> deadLetters = new ArrayList<>();
     private long accepted;
-    private volatile boolean running;
 
     /** What the ingestor holds of one partition: its open windows and the offsets of their events. */
     private final class Partition {
@@ -187,8 +185,7 @@ public final class StreamIngestor implements AutoCloseable {
         this.meters = b.meters != null ? b.meters : new SimpleMeterRegistry();
         this.producer = new KafkaProducer<>(KafkaEventBus.producerProperties(client, name), new StringSerializer(),
                 new ByteArraySerializer());
-        this.thread = new Thread(this::run, "mlops-ingest-" + name);
-        thread.setDaemon(true);
+        this.loop = new LoopThread("mlops-ingest-" + name, this::run);
     }
 
     /** Other views reading the same source receive the same rows, so they may only need columns these rows have. */
@@ -230,13 +227,7 @@ public final class StreamIngestor implements AutoCloseable {
 
     /** Starts consuming on the ingestor's thread. */
     public void start() {
-        synchronized (thread) {
-            if (running || thread.isAlive()) {
-                throw new MlopsException("ingestor " + name + " is already started");
-            }
-            running = true;
-            thread.start();
-        }
+        loop.start("ingestor " + name);
         LOG.info("Ingestor {} reads {} into {}", name, topic, view.versionedName());
     }
 
@@ -245,7 +236,7 @@ public final class StreamIngestor implements AutoCloseable {
                 new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic), new Rebalance(c));
             long lastFlush = System.nanoTime();
-            while (running) {
+            while (loop.running()) {
                 c.poll(Duration.ofMillis(100)).forEach(this::read);
                 boolean due = System.nanoTime() - lastFlush >= linger.toNanos();
                 if (buffered.size() + accepted >= maxBatch || due && (accepted > 0 || !deadLetters.isEmpty())) {
@@ -255,7 +246,7 @@ public final class StreamIngestor implements AutoCloseable {
             }
             flush(c, partitions.keySet());
         } catch (RuntimeException e) {
-            if (running) {
+            if (loop.running()) {
                 LOG.error("Ingestor {} stopped: {}", name, e.toString(), e);
             }
         }
@@ -407,7 +398,7 @@ public final class StreamIngestor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            loop.halt();
         } catch (Exception e) {
             LOG.warn("Ingestor {} could not push or commit ({}); it reads again from its last commit", name, e.toString());
             rewind(c);
@@ -415,7 +406,7 @@ public final class StreamIngestor implements AutoCloseable {
                 Thread.sleep(backoff.toMillis());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                running = false;
+                loop.halt();
             }
         } finally {
             buffered.clear();
@@ -492,14 +483,7 @@ public final class StreamIngestor implements AutoCloseable {
     /** Stops after pushing and committing what was read; open windows are read again by the next ingestor. */
     @Override
     public void close() {
-        if (running) {
-            running = false;       // the loop sees it within one poll (100 ms) and finishes its batch
-            try {
-                thread.join(TimeUnit.MINUTES.toMillis(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop();
         producer.close(Duration.ofSeconds(30));
     }
 

@@ -94,8 +94,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, Counter> outcomes = new HashMap<>();
     private final MeterRegistry meters;
-    private final Thread thread;
-    private volatile boolean running;
+    private final LoopThread loop;
 
     private StreamScorer(Builder<I, O> b) {
         this.name = Name.check("scorer", b.name);
@@ -123,8 +122,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
         this.meters = b.meters != null ? b.meters : new SimpleMeterRegistry();
         this.producer = new KafkaProducer<>(KafkaEventBus.producerProperties(client, name), new StringSerializer(),
                 new ByteArraySerializer());
-        this.thread = new Thread(this::run, "mlops-stream-" + name);
-        thread.setDaemon(true);
+        this.loop = new LoopThread("mlops-stream-" + name, this::run);
     }
 
     /**
@@ -182,13 +180,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
 
     /** Starts consuming on the scorer's thread. */
     public void start() {
-        synchronized (thread) {
-            if (running || thread.isAlive()) {
-                throw new MlopsException("scorer " + name + " is already started");
-            }
-            running = true;
-            thread.start();
-        }
+        loop.start("scorer " + name);
         LOG.info("Scorer {} scores {} into {}", name, inputTopic, outputTopic);
     }
 
@@ -196,7 +188,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             c.subscribe(List.of(inputTopic));
-            while (running) {
+            while (loop.running()) {
                 ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(100));
                 if (batch.isEmpty()) {
                     continue;
@@ -209,7 +201,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
                 c.commitSync(done);
             }
         } catch (RuntimeException e) {
-            if (running) {
+            if (loop.running()) {
                 LOG.error("Scorer {} stopped: {}", name, e.toString(), e);
             }
         }
@@ -299,7 +291,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
                 return e;
             }
             boolean transientFailure = !(error instanceof MlopsException m) || m.retryable();
-            if (!transientFailure || attempt >= attempts || !running) {
+            if (!transientFailure || attempt >= attempts || !loop.running()) {
                 return error;
             }
             count("retried");
@@ -332,14 +324,7 @@ public final class StreamScorer<I, O> implements AutoCloseable {
     /** Stops after the batch in flight: its results are produced and committed; the endpoint stays the caller's. */
     @Override
     public void close() {
-        if (running) {
-            running = false;       // the loop sees it within one poll (100 ms) and finishes its batch
-            try {
-                thread.join(TimeUnit.MINUTES.toMillis(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop();
         producer.close(Duration.ofSeconds(30));
     }
 

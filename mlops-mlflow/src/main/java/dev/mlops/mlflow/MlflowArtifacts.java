@@ -40,17 +40,45 @@ final class MlflowArtifacts {
 
     /** Uploads a file or a directory's files to {@code uri}. */
     ArtifactRef upload(String uri, Path source) {
+        return upload(uri, source, Map.of());
+    }
+
+    /**
+     * Uploads a file, or a directory's files together with extra files that are part of the directory
+     * artifact from then on (its manifest and checksum include them).
+     */
+    ArtifactRef upload(String uri, Path source, Map<String, byte[]> extra) {
         String path = proxyPath(uri);
         if (Files.isDirectory(source)) {
-            List<ArtifactManifests.Entry> entries = new ArrayList<>();
-            long size = 0;
-            for (Map.Entry<String, Path> file : ArtifactManifests.files(source).entrySet()) {
-                rest.putArtifact(path + "/" + file.getKey(), file.getValue());
-                long bytes = size(file.getValue());
-                entries.add(new ArtifactManifests.Entry(file.getKey(), ArtifactManifests.sha256(file.getValue()), bytes));
-                size += bytes;
+            Map<String, Path> files = new TreeMap<>(ArtifactManifests.files(source));
+            List<Path> temporary = new ArrayList<>();
+            try {
+                for (Map.Entry<String, byte[]> file : extra.entrySet()) {
+                    Path temp = Files.createTempFile("mlops-mlflow-", ".part");
+                    temporary.add(temp);
+                    files.put(ArtifactManifests.checkRelative(file.getKey()), Files.write(temp, file.getValue()));
+                }
+                List<ArtifactManifests.Entry> entries = new ArrayList<>();
+                long size = 0;
+                for (Map.Entry<String, Path> file : files.entrySet()) {
+                    rest.putArtifact(path + "/" + file.getKey(), file.getValue());
+                    long bytes = size(file.getValue());
+                    entries.add(new ArtifactManifests.Entry(file.getKey(), ArtifactManifests.sha256(file.getValue()), bytes));
+                    size += bytes;
+                }
+                return new ArtifactRef(URI.create(uri), ArtifactManifests.sha256(ArtifactManifests.write(json, entries)), size,
+                        true);
+            } catch (IOException e) {
+                throw new MlflowException("cannot stage an artifact file: " + e, 0, MlflowException.NO_ANSWER, e, true);
+            } finally {
+                for (Path temp : temporary) {
+                    try {
+                        Files.deleteIfExists(temp);
+                    } catch (IOException e) {
+                        temp.toFile().deleteOnExit();
+                    }
+                }
             }
-            return new ArtifactRef(URI.create(uri), ArtifactManifests.sha256(ArtifactManifests.write(json, entries)), size, true);
         }
         if (!Files.isRegularFile(source)) {
             throw new ValidationException("artifact path", "be a file or a directory", source);

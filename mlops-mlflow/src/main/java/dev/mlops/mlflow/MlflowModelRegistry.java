@@ -25,6 +25,7 @@ import dev.mlops.api.model.RegisteredModel;
 import dev.mlops.api.model.RegistryChange;
 import dev.mlops.api.model.Signature;
 import dev.mlops.api.model.Stage;
+import dev.mlops.api.model.TensorSpec;
 import dev.mlops.api.model.VersionPage;
 import dev.mlops.api.model.VersionQuery;
 import dev.mlops.api.model.VersionSpec;
@@ -33,11 +34,14 @@ import dev.mlops.core.model.BuildInfo;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.mlflow.MlflowRest.Call;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -100,6 +104,10 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     private static final int PAGE = 200;
     private static final Pattern RUN_ID = Pattern.compile("[0-9a-f]{32}");
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The model description file MLflow writes and reads in every model directory. */
+    public static final String MLMODEL = "MLmodel";
+    private static final DateTimeFormatter MLMODEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
+            .withZone(ZoneOffset.UTC);
 
     private final MlflowRest rest;
     private final MlflowArtifacts artifacts;
@@ -210,7 +218,10 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         tags.put("mlops.created_by", spec.actor());
         String requestId = UUID.randomUUID().toString();
         tags.put("mlops.request_id", requestId);
-        ArtifactRef stored = artifacts.upload(MlflowArtifacts.SCHEME + "/mlops-models/" + model + "/" + requestId, source);
+        Map<String, byte[]> extra = Files.isDirectory(source) && !Files.exists(source.resolve(MLMODEL))
+                ? Map.of(MLMODEL, mlmodel(spec, requestId, now).getBytes(StandardCharsets.UTF_8)) : Map.of();
+        ArtifactRef stored = artifacts.upload(MlflowArtifacts.SCHEME + "/mlops-models/" + model + "/" + requestId, source,
+                extra);
         tags.put("mlops.artifacts", json.writeString(stored));
         ensureModel(model, "", Map.of());
         String runId = lineage.trackingRunId().filter(id -> RUN_ID.matcher(id).matches()).orElse(null);
@@ -647,6 +658,41 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
                 all.containsKey("mlops.created_at") ? Instant.parse(all.get("mlops.created_at"))
                         : Instant.ofEpochMilli(number(v.get("creation_timestamp"))),
                 all.getOrDefault("mlops.created_by", String.valueOf(v.getOrDefault("user_id", "unknown"))));
+    }
+
+    /**
+     * The {@code MLmodel} file MLflow's tools read: the SDK's flavor (format, SDK and Java versions),
+     * the model's id and creation time, and its signature in MLflow's tensor form.
+     */
+    private String mlmodel(VersionSpec spec, String requestId, Instant at) {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("artifact_path: model\n");
+        yaml.append("flavors:\n  mlops_java:\n");
+        yaml.append("    format: ").append(quote(spec.format())).append('\n');
+        yaml.append("    sdk_version: ").append(quote(BuildInfo.sdkVersion())).append('\n');
+        yaml.append("    java_version: ").append(quote(BuildInfo.javaVersion())).append('\n');
+        yaml.append("model_uuid: ").append(requestId.replace("-", "")).append('\n');
+        yaml.append("utc_time_created: '").append(MLMODEL_TIME.format(at)).append("'\n");
+        Signature signature = spec.signature();
+        if (signature != null) {
+            yaml.append("signature:\n");
+            yaml.append("  inputs: ").append(quote(tensors(signature.inputs()))).append('\n');
+            yaml.append("  outputs: ").append(quote(tensors(signature.outputs()))).append('\n');
+        }
+        return yaml.toString();
+    }
+
+    private String tensors(List<TensorSpec> specs) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (TensorSpec t : specs) {
+            list.add(body("type", "tensor", "tensor-spec", body("dtype", t.type(), "shape", t.shape()), "name", t.name()));
+        }
+        return json.writeString(list);
+    }
+
+    /** A YAML single-quoted scalar. */
+    private static String quote(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     private String tagJson(String field, Object value) {

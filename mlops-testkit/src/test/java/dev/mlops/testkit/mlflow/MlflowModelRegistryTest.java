@@ -12,6 +12,8 @@ import dev.mlops.api.data.Schema;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.Signature;
+import dev.mlops.api.model.TensorSpec;
 import dev.mlops.api.model.VersionStatus;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
@@ -24,9 +26,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +98,30 @@ class MlflowModelRegistryTest {
         assertThat(server.requests()).extracting(r -> r.method() + " " + r.path().replaceFirst("^/api/2.0/mlflow/", ""))
                 .containsExactly("GET model-versions/get", "GET registered-models/alias", "POST registered-models/alias",
                         "POST registered-models/set-tag", "GET model-versions/get");
+    }
+
+    @Test
+    void aVersionCarriesAnMlmodelFileThatMlflowToolsRead() throws Exception {
+        MlflowModelRegistry registry = registry().build();
+        Signature signature = new Signature(List.of(TensorSpec.of("features", "float32", -1, 4)),
+                List.of(TensorSpec.of("rating", "float32", -1, 1)));
+        ModelVersion v = registry.createVersion(s -> s.model("rater").artifacts(modelDir).format("djl").signature(signature));
+        String root = v.artifacts().uri().toString().replaceFirst("^mlflow-artifacts:/+", "");
+        String mlmodel = new String(server.artifact(root + "/MLmodel").orElseThrow(), StandardCharsets.UTF_8);
+        assertThat(mlmodel).contains("flavors:\n  mlops_java:\n    format: 'djl'\n")
+                .contains("model_uuid: ").contains("utc_time_created: '")
+                .contains("  inputs: '[{\"type\":\"tensor\",\"tensor-spec\":{\"dtype\":\"float32\",\"shape\":[-1,4]},"
+                        + "\"name\":\"features\"}]'");
+        Path out = dir.resolve("download");
+        registry.downloadArtifacts(v, out);
+        assertThat(out.resolve("MLmodel")).hasContent(mlmodel.stripTrailing());
+        assertThat(out.resolve("serving.properties")).hasContent("engine=PyTorch");
+
+        Files.writeString(modelDir.resolve("MLmodel"), "flavors: {}\n");
+        ModelVersion own = registry.createVersion(s -> s.model("rater").artifacts(modelDir));
+        String ownRoot = own.artifacts().uri().toString().replaceFirst("^mlflow-artifacts:/+", "");
+        assertThat(server.artifact(ownRoot + "/MLmodel")).hasValueSatisfying(b ->
+                assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("flavors: {}\n"));
     }
 
     @Test

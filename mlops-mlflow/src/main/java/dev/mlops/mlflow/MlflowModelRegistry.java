@@ -31,6 +31,7 @@ import dev.mlops.api.model.VersionQuery;
 import dev.mlops.api.model.VersionSpec;
 import dev.mlops.api.model.VersionStatus;
 import dev.mlops.core.model.BuildInfo;
+import dev.mlops.core.model.RegistryEvents;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.mlflow.MlflowRest.Call;
 import java.net.URI;
@@ -305,12 +306,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
             knownAliases.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).put(alias, version);
             record(model, RegistryChange.Kind.ALIAS_SET, alias, previous == null ? null : previous.toString(),
                     Integer.toString(version), actor, clock.instant());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("alias", alias);
-            data.put("version", version);
-            data.put("previous_version", previous);
-            data.put("actor", actor);
-            publish(EventTypes.MODEL_ALIAS_CHANGED, model, data);
+            publish(EventTypes.MODEL_ALIAS_CHANGED, model, RegistryEvents.aliasChanged(alias, version, previous, actor));
         }
         return version(model, version);
     }
@@ -331,12 +327,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         rest.delete("registered-models/alias", body("name", model, "alias", alias));
         knownAliases.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).remove(alias);
         record(model, RegistryChange.Kind.ALIAS_DELETED, alias, Integer.toString(previous), null, actor, clock.instant());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("alias", alias);
-        data.put("version", null);
-        data.put("previous_version", previous);
-        data.put("actor", actor);
-        publish(EventTypes.MODEL_ALIAS_CHANGED, model, data);
+        publish(EventTypes.MODEL_ALIAS_CHANGED, model, RegistryEvents.aliasChanged(alias, null, previous, actor));
     }
 
     @Override
@@ -454,12 +445,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
                 Integer previous = was.get(alias);
                 Integer now = m.aliases().get(alias);
                 if (!Objects.equals(previous, now)) {
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("alias", alias);
-                    data.put("version", now);
-                    data.put("previous_version", previous);
-                    data.put("actor", "mlflow");
-                    publish(EventTypes.MODEL_ALIAS_CHANGED, m.name(), data);
+                    publish(EventTypes.MODEL_ALIAS_CHANGED, m.name(), RegistryEvents.aliasChanged(alias, now, previous, "mlflow"));
                     announced++;
                 }
             }

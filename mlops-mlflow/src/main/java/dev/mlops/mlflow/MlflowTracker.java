@@ -7,7 +7,6 @@ import static dev.mlops.mlflow.MlflowRest.list;
 import static dev.mlops.mlflow.MlflowRest.number;
 
 import dev.mlops.api.Checks;
-import dev.mlops.api.ConflictException;
 import dev.mlops.api.Name;
 import dev.mlops.api.Nullable;
 import dev.mlops.api.ValidationException;
@@ -22,6 +21,7 @@ import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.Tracker;
 import dev.mlops.api.tracking.TrackingRun;
 import dev.mlops.core.platform.JsonCodec;
+import dev.mlops.core.tracking.RunChecks;
 import dev.mlops.mlflow.MlflowRest.Call;
 import java.net.URI;
 import java.nio.file.Path;
@@ -343,8 +343,7 @@ public final class MlflowTracker implements Tracker {
 
         @Override
         public TrackingRun logParam(String key, String value) {
-            Checks.text("param key", key, 250);
-            Checks.text("param " + key, value, 6000);
+            RunChecks.param(key, value);
             running();
             try {
                 rest.post("runs/log-parameter", body("run_id", id, "run_uuid", id, "key", key, "value", value), Call.IDEMPOTENT);
@@ -352,8 +351,7 @@ public final class MlflowTracker implements Tracker {
                 String existing = e.is(MlflowException.INVALID_PARAMETER_VALUE) ? findRun(id).map(r -> r.params().get(key))
                         .orElse(null) : null;
                 if (existing != null && !existing.equals(value)) {
-                    throw new ConflictException("param '" + key + "' of run " + id + " is already '" + existing
-                            + "'; parameters are write-once, refusing '" + value + "'");
+                    throw RunChecks.paramChanged(id, key, existing, value);
                 }
                 throw e;
             }
@@ -362,13 +360,7 @@ public final class MlflowTracker implements Tracker {
 
         @Override
         public synchronized TrackingRun logMetric(String key, double value, long step) {
-            Checks.text("metric key", key, 250);
-            if (!Double.isFinite(value)) {
-                throw new ValidationException("metric " + key, "be a finite number", value);
-            }
-            if (step < 0) {
-                throw new ValidationException("metric " + key + " step", "not be negative", step);
-            }
+            RunChecks.metric(key, value, step);
             running();
             if (pending.isEmpty()) {
                 oldestPending = System.nanoTime();
@@ -389,8 +381,7 @@ public final class MlflowTracker implements Tracker {
 
         @Override
         public TrackingRun setTag(String key, String value) {
-            Checks.text("tag key", key, 250);
-            Checks.text("tag " + key, value, 5000);
+            RunChecks.tag(key, value);
             running();
             rest.post("runs/set-tag", body("run_id", id, "run_uuid", id, "key", key, "value", value), Call.IDEMPOTENT);
             return this;
@@ -455,7 +446,7 @@ public final class MlflowTracker implements Tracker {
         private void running() {
             RunStatus status = ended;
             if (status != null) {
-                throw new ConflictException("tracking run " + id + " has ended (" + status + "); nothing more can be logged");
+                throw RunChecks.ended(id, status);
             }
         }
     }

@@ -39,7 +39,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -289,12 +288,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
             return before;
         });
         if (previous == null || previous != version) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("alias", alias);
-            data.put("version", version);
-            data.put("previous_version", previous);
-            data.put("actor", actor);
-            publish(EventTypes.MODEL_ALIAS_CHANGED, model, data);
+            publish(EventTypes.MODEL_ALIAS_CHANGED, model, RegistryEvents.aliasChanged(alias, version, previous, actor));
         }
         return version(model, version);
     }
@@ -322,12 +316,7 @@ public final class EmbeddedModelRegistry implements ModelRegistry {
             record(model, RegistryChange.Kind.ALIAS_DELETED, alias, before.toString(), null, actor, now);
             return before;
         });
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("alias", alias);
-        data.put("version", null);
-        data.put("previous_version", previous);
-        data.put("actor", actor);
-        publish(EventTypes.MODEL_ALIAS_CHANGED, model, data);
+        publish(EventTypes.MODEL_ALIAS_CHANGED, model, RegistryEvents.aliasChanged(alias, null, previous, actor));
     }
 
     @Override

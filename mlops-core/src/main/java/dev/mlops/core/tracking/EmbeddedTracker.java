@@ -1,7 +1,6 @@
 package dev.mlops.core.tracking;
 
 import dev.mlops.api.Checks;
-import dev.mlops.api.ConflictException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Name;
 import dev.mlops.api.NotFoundException;
@@ -246,13 +245,11 @@ public final class EmbeddedTracker implements Tracker {
 
         @Override
         public TrackingRun logParam(String key, String value) {
-            Checks.text("param key", key, 250);
-            Checks.text("param " + key, value, 6000);
+            RunChecks.param(key, value);
             update(r -> {
                 String existing = r.params().get(key);
                 if (existing != null && !existing.equals(value)) {
-                    throw new ConflictException("param '" + key + "' of run " + id + " is already '" + existing
-                            + "'; parameters are write-once, refusing '" + value + "'");
+                    throw RunChecks.paramChanged(id, key, existing, value);
                 }
                 if (existing != null) {
                     return null;
@@ -267,13 +264,7 @@ public final class EmbeddedTracker implements Tracker {
 
         @Override
         public synchronized TrackingRun logMetric(String key, double value, long step) {
-            Checks.text("metric key", key, 250);
-            if (!Double.isFinite(value)) {
-                throw new ValidationException("metric " + key, "be a finite number", value);
-            }
-            if (step < 0) {
-                throw new ValidationException("metric " + key + " step", "not be negative", step);
-            }
+            RunChecks.metric(key, value, step);
             running();
             StateFiles.appendLine(dir.resolve("metrics.jsonl"),
                     json.writeString(new PointRecord(key, value, step, clock.instant().toString())));
@@ -289,8 +280,7 @@ public final class EmbeddedTracker implements Tracker {
 
         @Override
         public TrackingRun setTag(String key, String value) {
-            Checks.text("tag key", key, 250);
-            Checks.text("tag " + key, value, 5000);
+            RunChecks.tag(key, value);
             update(r -> {
                 Map<String, String> tags = new TreeMap<>(r.tags());
                 tags.put(key, value);
@@ -354,7 +344,7 @@ public final class EmbeddedTracker implements Tracker {
         private void running() {
             RunRecord r = read(experiment, id);
             if (!r.status().equals(RunStatus.RUNNING.name())) {
-                throw new ConflictException("tracking run " + id + " has ended (" + r.status() + "); nothing more can be logged");
+                throw RunChecks.ended(id, r.status());
             }
         }
 
@@ -362,8 +352,7 @@ public final class EmbeddedTracker implements Tracker {
             files.locked(dir, () -> {
                 RunRecord current = read(experiment, id);
                 if (!current.status().equals(RunStatus.RUNNING.name())) {
-                    throw new ConflictException("tracking run " + id + " has ended (" + current.status()
-                            + "); nothing more can be logged");
+                    throw RunChecks.ended(id, current.status());
                 }
                 RunRecord next = change.apply(current);
                 if (next != null) {

@@ -1,5 +1,6 @@
 package dev.mlops.mlflow;
 
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.artifact.ArtifactRef;
 import dev.mlops.core.artifact.ArtifactManifests;
@@ -107,9 +108,32 @@ final class MlflowArtifacts {
         });
     }
 
-    /** The files below a proxy directory, by path relative to {@code root}, sorted. */
-    private Map<String, Boolean> list(String root, String below) {
-        Map<String, Boolean> files = new TreeMap<>();
+    /**
+     * Downloads the files of a directory another MLflow client wrote, which carries no checksum: each
+     * file must have the size the server lists for it.
+     */
+    void downloadListed(String uri, Path target) {
+        String path = proxyPath(uri);
+        Map<String, Long> files = list(path, "");
+        if (files.isEmpty()) {
+            throw new NotFoundException("artifact directory", uri);
+        }
+        ArtifactManifests.createAtomically(target, true, temp -> {
+            for (Map.Entry<String, Long> file : files.entrySet()) {
+                Path out = ArtifactManifests.resolveInside(temp, file.getKey());
+                Files.createDirectories(out.getParent());
+                rest.getArtifact(path + "/" + file.getKey(), out);
+                if (file.getValue() >= 0 && Files.size(out) != file.getValue()) {
+                    throw new MlflowException("artifact " + uri + "/" + file.getKey() + " arrived with " + Files.size(out)
+                            + " bytes; the server lists " + file.getValue(), 0, MlflowException.NO_ANSWER, null, true);
+                }
+            }
+        });
+    }
+
+    /** The files below a proxy directory, by path relative to {@code root}, sorted, with their listed sizes (-1 if none). */
+    private Map<String, Long> list(String root, String below) {
+        Map<String, Long> files = new TreeMap<>();
         String dir = below.isEmpty() ? root : root + "/" + below;
         for (Map<String, Object> entry : MlflowRest.list(rest.listArtifacts(dir).get("files"))) {
             String name = String.valueOf(entry.get("path"));
@@ -118,7 +142,8 @@ final class MlflowArtifacts {
             if (Boolean.TRUE.equals(entry.get("is_dir"))) {
                 files.putAll(list(root, relative));
             } else {
-                files.put(ArtifactManifests.checkRelative(relative), Boolean.TRUE);
+                files.put(ArtifactManifests.checkRelative(relative),
+                        entry.get("file_size") == null ? -1 : MlflowRest.number(entry.get("file_size")));
             }
         }
         return files;

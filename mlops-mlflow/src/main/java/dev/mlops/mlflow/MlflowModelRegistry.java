@@ -107,6 +107,12 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     /** The model description file MLflow writes and reads in every model directory. */
     public static final String MLMODEL = "MLmodel";
+    /**
+     * The SHA-256 a version registered by another MLflow client shows, which recorded none: 64 zeros.
+     * Its files are downloaded from the location its source names and checked against the sizes the
+     * server lists.
+     */
+    public static final String UNRECORDED = "0".repeat(64);
     private static final DateTimeFormatter MLMODEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
             .withZone(ZoneOffset.UTC);
 
@@ -409,7 +415,33 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     public void downloadArtifacts(ModelVersion version, Path target) {
         Checks.notNull("version", version);
         Checks.notNull("target", target);
-        artifacts.download(version.artifacts(), target);
+        if (version.artifacts().sha256().equals(UNRECORDED)) {
+            artifacts.downloadListed(location(version), target);
+        } else {
+            artifacts.download(version.artifacts(), target);
+        }
+    }
+
+    /**
+     * Where the files of a version registered by another client are: its source, or for a {@code
+     * runs:/<run_id>/<path>} source that path below the run's artifact location, or for a {@code
+     * models:/} source what the server resolved it to.
+     */
+    private String location(ModelVersion version) {
+        String source = version.artifacts().uri().toString();
+        if (source.startsWith("runs:/")) {
+            String runAndPath = source.substring("runs:/".length());
+            int slash = runAndPath.indexOf('/');
+            Map<String, Object> run = MlflowRest.object(rest.get("runs/get", Map.of("run_id",
+                    slash < 0 ? runAndPath : runAndPath.substring(0, slash))).get("run"));
+            String root = String.valueOf(MlflowRest.object(run.get("info")).get("artifact_uri"));
+            return slash < 0 ? root : root + "/" + runAndPath.substring(slash + 1);
+        }
+        if (source.startsWith("models:/")) {
+            return String.valueOf(rest.get("model-versions/get-download-uri", Map.of("name", version.model(), "version",
+                    String.valueOf(version.version()))).get("artifact_uri"));
+        }
+        return source;
     }
 
     /**
@@ -630,7 +662,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
             names.forEach(a -> aliases.add(String.valueOf(a)));
         }
         ArtifactRef stored = all.containsKey("mlops.artifacts") ? json.read(all.get("mlops.artifacts"), ArtifactRef.class)
-                : new ArtifactRef(URI.create(String.valueOf(v.get("source"))), "0".repeat(64), 0, true);
+                : new ArtifactRef(URI.create(String.valueOf(v.get("source"))), UNRECORDED, 0, true);
         Lineage lineage = all.containsKey("mlops.lineage") ? json.read(all.get("mlops.lineage"), Lineage.class)
                 : new Lineage(Optional.empty(), Optional.empty(), Optional.empty(), Optional.ofNullable((String) v.get("run_id")),
                         Map.of(), List.of(), Optional.empty(), "unknown", "unknown");

@@ -297,6 +297,12 @@ final class MlflowRest {
         return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
+    /** A JSON object, or an empty map when MLflow left the field out. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(@Nullable Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
     /** MLflow's {@code [{"key": …, "value": …}]} as a map. */
     static Map<String, String> keyValueMap(@Nullable Object value) {
         Map<String, String> map = new LinkedHashMap<>();

@@ -121,7 +121,6 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
         };
     }
 
-    /** The model file: MLflow's pytorch model data when there is an MLmodel file, else the one .pt file. */
     /** Refuses a version whose registered input is not a row of as many values as this loader reads. */
     private void checkSignature(ModelVersion version, Signature signature) {
         if (signature.inputs().size() != 1) {
@@ -136,6 +135,7 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
         }
     }
 
+    /** The model file: MLflow's pytorch model data when there is an MLmodel file, else the one .pt file. */
     static Path find(Path artifacts) throws IOException {
         Path mlmodel = artifacts.resolve("MLmodel");
         if (Files.isRegularFile(mlmodel)) {
@@ -148,7 +148,15 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
             if (!data.startsWith(artifacts)) {
                 throw new ValidationException("MLmodel model_data", "stay inside the artifacts", data);
             }
-            return Files.isDirectory(data) ? data.resolve("model.pth") : data;
+            if (!Files.isDirectory(data)) {
+                return data;
+            }
+            if (!Files.exists(data.resolve("model.pth")) && Files.exists(data.resolve("model.pt2"))) {
+                throw new ValidationException("MLmodel model_data", "hold TorchScript (model.pth); this model was saved"
+                        + " with serialization_format='pt2' (torch.export), which PyTorch's C++ runtime cannot run: log a"
+                        + " torch.jit.script(model) with mlflow.pytorch.log_model instead", "model.pt2");
+            }
+            return data.resolve("model.pth");
         }
         try (Stream<Path> files = Files.walk(artifacts)) {
             List<Path> found = files.filter(f -> f.toString().endsWith(".pt") || f.toString().endsWith(".pth")).toList();

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -42,6 +43,7 @@ final class MlflowApi {
     private static final Pattern VALID_KEY = Pattern.compile("^[/\\w.\\- ]*$", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern ALIAS = Pattern.compile("^[\\w\\-]*$", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern VERSION_ALIAS = Pattern.compile("^[vV]\\d+$");
+    private static final Pattern MODELS_URI = Pattern.compile("^models:/([^/]+)/(\\d+)/?$");
     private static final List<String> STAGES = List.of("None", "Staging", "Production", "Archived");
     private static final List<String> RUN_STATUSES = List.of("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED");
     private static final List<String> VIEW_TYPES = List.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL");
@@ -1015,17 +1017,22 @@ final class MlflowApi {
         }
     }
 
-    /** Where a version's files are: a {@code runs:/<run_id>/<path>} source resolves to the run's artifacts. */
+    /**
+     * Where a version's files are, as MLflow's registry stores record it: the source as given, except
+     * that a {@code models:/<name>/<version>} source resolves to that version's location. A {@code
+     * runs:/} source stays as it is; clients resolve it through the run.
+     */
     private String storageLocation(String source) {
-        if (source.startsWith("runs:/")) {
-            String rest = source.substring("runs:/".length());
-            int slash = rest.indexOf('/');
-            Run run = runs.get(slash < 0 ? rest : rest.substring(0, slash));
-            if (run != null) {
-                return slash < 0 ? run.artifactUri : run.artifactUri + "/" + rest.substring(slash + 1);
-            }
+        Matcher m = MODELS_URI.matcher(source);
+        if (!m.matches()) {
+            return source;
         }
-        return source;
+        try {
+            return version(model(m.group(1)), m.group(2)).storageLocation;
+        } catch (MlflowError e) {
+            throw MlflowError.invalid("Unable to fetch model from model URI source artifact location '" + source
+                    + "'. Error: " + e.getMessage());
+        }
     }
 
     private ModelVersion version(Params p) {

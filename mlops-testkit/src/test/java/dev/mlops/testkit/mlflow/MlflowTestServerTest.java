@@ -424,7 +424,10 @@ class MlflowTestServerTest {
 
             String location = ok(get("model-versions/get-download-uri", "name", "rater", "version", "2")).json()
                     .get("artifact_uri").asText();
-            assertThat(location).endsWith("/" + runId + "/artifacts/model").startsWith("mlflow-artifacts:/");
+            assertThat(location).as("runs:/ sources are resolved by clients").isEqualTo("runs:/" + runId + "/model");
+            ok(post("model-versions/create", Map.of("name", "rater", "source", "models:/rater/2")));
+            assertThat(ok(get("model-versions/get-download-uri", "name", "rater", "version", "4")).json()
+                    .get("artifact_uri").asText()).isEqualTo(location);
 
             ok(delete("model-versions/delete", Map.of("name", "rater", "version", "2")));
             assertThat(ok(get("registered-models/get", "name", "rater")).json().at("/registered_model")

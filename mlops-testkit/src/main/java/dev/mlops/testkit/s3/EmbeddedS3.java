@@ -2,6 +2,7 @@ package dev.mlops.testkit.s3;
 
 import dev.mlops.api.MlopsException;
 import dev.mlops.s3.S3ArtifactStore;
+import dev.mlops.s3.S3Files;
 import dev.mlops.s3.S3Location;
 import java.net.URI;
 import java.util.UUID;
@@ -129,6 +130,15 @@ public final class EmbeddedS3 implements AutoCloseable {
      */
     public S3ArtifactStore.Builder store(S3Location location) {
         return S3ArtifactStore.builder(location).endpoint(endpoint).pathStyle(true).credentials(accessKey, secretKey);
+    }
+
+    /**
+     * A builder of a files client pointed at this server.
+     *
+     * @return the builder, to refine and build
+     */
+    public S3Files.Builder files() {
+        return S3Files.builder().endpoint(endpoint).pathStyle(true).credentials(accessKey, secretKey);
     }
 
     /** Stops the server and closes the client. */

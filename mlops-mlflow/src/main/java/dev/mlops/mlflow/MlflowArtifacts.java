@@ -3,6 +3,7 @@ package dev.mlops.mlflow;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.artifact.ArtifactRef;
+import dev.mlops.core.artifact.ArtifactFiles;
 import dev.mlops.core.artifact.ArtifactManifests;
 import dev.mlops.core.platform.JsonCodec;
 import java.io.IOException;
@@ -12,36 +13,45 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * Files and directories through MLflow's artifact proxy ({@code mlflow-artifacts:/...}), with the
- * checksums the embedded store computes: a file's SHA-256, a directory's that of its manifest (each
- * file's relative path, SHA-256 and size). Downloads are verified before they appear at the target.
+ * Files and directories at MLflow artifact locations — through the server's artifact proxy
+ * ({@code mlflow-artifacts:/...}), or straight to a store the client reaches when the server hands
+ * out such locations ({@code s3://...} through mlops-s3) — with the checksums the embedded store
+ * computes: a file's SHA-256, a directory's that of its manifest (each file's relative path, SHA-256
+ * and size). Downloads are verified before they appear at the target.
  */
-final class MlflowArtifacts {
+final class MlflowArtifacts implements AutoCloseable {
     static final String SCHEME = "mlflow-artifacts:";
 
-    private final MlflowRest rest;
+    private final ArtifactFiles proxy;
     private final JsonCodec json;
+    private final Function<String, Optional<String>> properties;
+    private final Map<String, ArtifactFiles> direct = new ConcurrentHashMap<>();
 
-    MlflowArtifacts(MlflowRest rest, JsonCodec json) {
-        this.rest = rest;
+    MlflowArtifacts(MlflowRest rest, JsonCodec json, Function<String, Optional<String>> properties) {
+        this.proxy = new Proxy(rest);
         this.json = json;
+        this.properties = properties;
     }
 
-    /** The proxy path of an {@code mlflow-artifacts:} URI. */
-    static String proxyPath(String uri) {
-        if (!uri.startsWith(SCHEME)) {
-            throw new ValidationException("artifact location", "be served by the MLflow artifact proxy"
-                    + " (mlflow-artifacts:/...; start the server with --serve-artifacts)", uri);
+    /** The files at a location: the proxy's, or those of the store its scheme names. */
+    private ArtifactFiles files(String uri) {
+        if (uri.startsWith(SCHEME)) {
+            return proxy;
         }
-        return uri.substring(SCHEME.length()).replaceFirst("^/+", "");
-    }
-
-    /** Uploads a file or a directory's files to {@code uri}. */
-    ArtifactRef upload(String uri, Path source) {
-        return upload(uri, source, Map.of());
+        int colon = uri.indexOf("://");
+        String scheme = colon < 1 ? "" : uri.substring(0, colon);
+        if (scheme.isEmpty() || scheme.equals("file")) {
+            throw new ValidationException("artifact location", "be served by the MLflow artifact proxy (mlflow-artifacts:/...;"
+                    + " start the server with --serve-artifacts) or be in a store this client reaches (s3://...)", uri);
+        }
+        return direct.computeIfAbsent(scheme, s -> ArtifactFiles.open(s, properties));
     }
 
     /**
@@ -49,20 +59,20 @@ final class MlflowArtifacts {
      * artifact from then on (its manifest and checksum include them).
      */
     ArtifactRef upload(String uri, Path source, Map<String, byte[]> extra) {
-        String path = proxyPath(uri);
+        ArtifactFiles files = files(uri);
         if (Files.isDirectory(source)) {
-            Map<String, Path> files = new TreeMap<>(ArtifactManifests.files(source));
+            Map<String, Path> all = new TreeMap<>(ArtifactManifests.files(source));
             List<Path> temporary = new ArrayList<>();
             try {
                 for (Map.Entry<String, byte[]> file : extra.entrySet()) {
                     Path temp = Files.createTempFile("mlops-mlflow-", ".part");
                     temporary.add(temp);
-                    files.put(ArtifactManifests.checkRelative(file.getKey()), Files.write(temp, file.getValue()));
+                    all.put(ArtifactManifests.checkRelative(file.getKey()), Files.write(temp, file.getValue()));
                 }
                 List<ArtifactManifests.Entry> entries = new ArrayList<>();
                 long size = 0;
-                for (Map.Entry<String, Path> file : files.entrySet()) {
-                    rest.putArtifact(path + "/" + file.getKey(), file.getValue());
+                for (Map.Entry<String, Path> file : all.entrySet()) {
+                    files.put(uri + "/" + file.getKey(), file.getValue());
                     long bytes = size(file.getValue());
                     entries.add(new ArtifactManifests.Entry(file.getKey(), ArtifactManifests.sha256(file.getValue()), bytes));
                     size += bytes;
@@ -84,24 +94,25 @@ final class MlflowArtifacts {
         if (!Files.isRegularFile(source)) {
             throw new ValidationException("artifact path", "be a file or a directory", source);
         }
-        rest.putArtifact(path, source);
+        files.put(uri, source);
         return new ArtifactRef(URI.create(uri), ArtifactManifests.sha256(source), size(source), false);
     }
 
     /** Downloads what {@link #upload} stored to a target that does not exist yet, after checking its checksum. */
     void download(ArtifactRef ref, Path target) {
-        String path = proxyPath(ref.uri().toString());
+        String uri = ref.uri().toString();
+        ArtifactFiles files = files(uri);
         ArtifactManifests.createAtomically(target, ref.directory(), temp -> {
             if (!ref.directory()) {
-                rest.getArtifact(path, temp);
+                files.get(uri, temp);
                 ArtifactManifests.verify(ref.uri(), ref.sha256(), ArtifactManifests.sha256(temp));
                 return;
             }
             List<ArtifactManifests.Entry> entries = new ArrayList<>();
-            for (String file : list(path, "").keySet()) {
+            for (String file : files.list(uri).keySet()) {
                 Path out = ArtifactManifests.resolveInside(temp, file);
                 Files.createDirectories(out.getParent());
-                rest.getArtifact(path + "/" + file, out);
+                files.get(uri + "/" + file, out);
                 entries.add(new ArtifactManifests.Entry(file, ArtifactManifests.sha256(out), Files.size(out)));
             }
             ArtifactManifests.verify(ref.uri(), ref.sha256(), ArtifactManifests.sha256(ArtifactManifests.write(json, entries)));
@@ -110,43 +121,31 @@ final class MlflowArtifacts {
 
     /**
      * Downloads the files of a directory another MLflow client wrote, which carries no checksum: each
-     * file must have the size the server lists for it.
+     * file must have the size the location lists for it.
      */
     void downloadListed(String uri, Path target) {
-        String path = proxyPath(uri);
-        Map<String, Long> files = list(path, "");
-        if (files.isEmpty()) {
+        ArtifactFiles files = files(uri);
+        SortedMap<String, Long> listed = files.list(uri);
+        if (listed.isEmpty()) {
             throw new NotFoundException("artifact directory", uri);
         }
         ArtifactManifests.createAtomically(target, true, temp -> {
-            for (Map.Entry<String, Long> file : files.entrySet()) {
-                Path out = ArtifactManifests.resolveInside(temp, file.getKey());
+            for (Map.Entry<String, Long> file : listed.entrySet()) {
+                Path out = ArtifactManifests.resolveInside(temp, ArtifactManifests.checkRelative(file.getKey()));
                 Files.createDirectories(out.getParent());
-                rest.getArtifact(path + "/" + file.getKey(), out);
+                files.get(uri + "/" + file.getKey(), out);
                 if (file.getValue() >= 0 && Files.size(out) != file.getValue()) {
                     throw new MlflowException("artifact " + uri + "/" + file.getKey() + " arrived with " + Files.size(out)
-                            + " bytes; the server lists " + file.getValue(), 0, MlflowException.NO_ANSWER, null, true);
+                            + " bytes; the location lists " + file.getValue(), 0, MlflowException.NO_ANSWER, null, true);
                 }
             }
         });
     }
 
-    /** The files below a proxy directory, by path relative to {@code root}, sorted, with their listed sizes (-1 if none). */
-    private Map<String, Long> list(String root, String below) {
-        Map<String, Long> files = new TreeMap<>();
-        String dir = below.isEmpty() ? root : root + "/" + below;
-        for (Map<String, Object> entry : MlflowRest.list(rest.listArtifacts(dir).get("files"))) {
-            String name = String.valueOf(entry.get("path"));
-            name = name.substring(name.lastIndexOf('/') + 1);
-            String relative = below.isEmpty() ? name : below + "/" + name;
-            if (Boolean.TRUE.equals(entry.get("is_dir"))) {
-                files.putAll(list(root, relative));
-            } else {
-                files.put(ArtifactManifests.checkRelative(relative),
-                        entry.get("file_size") == null ? -1 : MlflowRest.number(entry.get("file_size")));
-            }
-        }
-        return files;
+    @Override
+    public void close() {
+        direct.values().forEach(ArtifactFiles::close);
+        direct.clear();
     }
 
     private static long size(Path file) {
@@ -154,6 +153,52 @@ final class MlflowArtifacts {
             return Files.size(file);
         } catch (IOException e) {
             throw new ValidationException("artifact path", "be readable", file + ": " + e.getMessage());
+        }
+    }
+
+    /** The server's artifact proxy, whose listings go one directory level at a time. */
+    private static final class Proxy implements ArtifactFiles {
+        private final MlflowRest rest;
+
+        Proxy(MlflowRest rest) {
+            this.rest = rest;
+        }
+
+        /** The proxy path of an {@code mlflow-artifacts:} URI. */
+        private static String path(String uri) {
+            return uri.substring(SCHEME.length()).replaceFirst("^/+", "");
+        }
+
+        @Override
+        public void put(String file, Path source) {
+            rest.putArtifact(path(file), source);
+        }
+
+        @Override
+        public SortedMap<String, Long> list(String directory) {
+            return list(path(directory), "");
+        }
+
+        private SortedMap<String, Long> list(String root, String below) {
+            SortedMap<String, Long> files = new TreeMap<>();
+            String dir = below.isEmpty() ? root : root + "/" + below;
+            for (Map<String, Object> entry : MlflowRest.list(rest.listArtifacts(dir).get("files"))) {
+                String name = String.valueOf(entry.get("path"));
+                name = name.substring(name.lastIndexOf('/') + 1);
+                String relative = below.isEmpty() ? name : below + "/" + name;
+                if (Boolean.TRUE.equals(entry.get("is_dir"))) {
+                    files.putAll(list(root, relative));
+                } else {
+                    files.put(ArtifactManifests.checkRelative(relative),
+                            entry.get("file_size") == null ? -1 : MlflowRest.number(entry.get("file_size")));
+                }
+            }
+            return files;
+        }
+
+        @Override
+        public void get(String file, Path target) {
+            rest.getArtifact(path(file), target);
         }
     }
 }

@@ -6,6 +6,10 @@ import dev.mlops.api.event.EventBus;
 import dev.mlops.core.platform.JsonCodec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What every MLflow client here is built with: the server, JSON limits, the clock, the event bus, the
@@ -24,6 +28,9 @@ abstract class MlflowClientBuilder<B extends MlflowClientBuilder<B>> {
     private Duration backoff = Duration.ofMillis(200);
     private long multipartThreshold = 500L << 20;
     private long partSize = 100L << 20;
+    private final Map<String, String> storeProperties = new TreeMap<>();
+    private Function<String, Optional<String>> platformProperties = key -> Optional.empty();
+    private Map<String, String> environment = System.getenv();
 
     MlflowClientBuilder() {
     }
@@ -115,6 +122,56 @@ abstract class MlflowClientBuilder<B extends MlflowClientBuilder<B>> {
         this.multipartThreshold = threshold;
         this.partSize = partSize;
         return self();
+    }
+
+    /**
+     * Sets a property of the store that artifact locations outside the server's proxy are in, named as
+     * the platform's properties are: for {@code s3://} locations (read by mlops-s3, which must be on
+     * the class path) {@code s3.region}, {@code s3.endpoint}, {@code s3.path-style},
+     * {@code s3.access-key-id} and {@code s3.secret-access-key}. Unset, they follow MLflow's environment
+     * variables — {@code MLFLOW_S3_ENDPOINT_URL} (then path-style), {@code AWS_DEFAULT_REGION} or
+     * {@code AWS_REGION} — and credentials come from the AWS default chain, as for MLflow's client.
+     *
+     * @param key the property
+     * @param value its value; secrets are never logged
+     * @return this builder
+     */
+    public B storeProperty(String key, String value) {
+        storeProperties.put(Checks.text("storeProperty.key", key, 100), Checks.notNull("storeProperty.value", value));
+        return self();
+    }
+
+    /** Takes store properties the platform has, after those set here. */
+    B platformProperties(Function<String, Optional<String>> lookup) {
+        this.platformProperties = lookup;
+        return self();
+    }
+
+    /** Reads MLflow's environment variables from another map than the process's. */
+    B environment(Map<String, String> environment) {
+        this.environment = environment;
+        return self();
+    }
+
+    /** A store property: set here, then the platform's, then from MLflow's environment variables. */
+    Optional<String> storeProperty(String key) {
+        Optional<String> value = Optional.ofNullable(storeProperties.get(key)).or(() -> platformProperties.apply(key));
+        if (value.isPresent()) {
+            return value;
+        }
+        Optional<String> endpoint = Optional.ofNullable(environment.get("MLFLOW_S3_ENDPOINT_URL")).filter(v -> !v.isBlank());
+        return switch (key) {
+            case "s3.endpoint" -> endpoint;
+            case "s3.path-style" -> endpoint.map(e -> "true");
+            case "s3.region" -> Optional.ofNullable(environment.get("AWS_DEFAULT_REGION"))
+                    .or(() -> Optional.ofNullable(environment.get("AWS_REGION"))).filter(v -> !v.isBlank());
+            default -> Optional.empty();
+        };
+    }
+
+    /** The artifact access these settings describe, over a REST layer. */
+    MlflowArtifacts artifacts(MlflowRest rest) {
+        return new MlflowArtifacts(rest, json, this::storeProperty);
     }
 
     /** The REST layer these settings describe. */

@@ -75,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A version's files are uploaded through the artifact proxy to
- *       {@code mlflow-artifacts:/mlops-models/<model>/<uuid>} (its {@code source}); what MLflow has no
+ *       {@code mlflow-artifacts:/mlops-models/<model>/<uuid>} (its {@code source}; or under an
+ *       {@code s3://} {@linkplain Builder#artifactRoot root}); what MLflow has no
  *       field for is kept in version tags a Python user can read: {@code mlops.format},
  *       {@code mlops.params}, {@code mlops.metrics}, {@code mlops.signature}, {@code mlops.artifacts}
  *       (URI, SHA-256, size), {@code mlops.lineage}, {@code mlops.created_at}, {@code mlops.created_by}.
@@ -113,11 +114,14 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
      * server lists.
      */
     public static final String UNRECORDED = "0".repeat(64);
+    /** Where the files of new versions go unless {@link Builder#artifactRoot} says otherwise. */
+    public static final String DEFAULT_ARTIFACT_ROOT = "mlflow-artifacts:/mlops-models";
     private static final DateTimeFormatter MLMODEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
             .withZone(ZoneOffset.UTC);
 
     private final MlflowRest rest;
     private final MlflowArtifacts artifacts;
+    private final String artifactRoot;
     private final JsonCodec json;
     private final Clock clock;
     private final @Nullable EventBus events;
@@ -134,7 +138,8 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     private MlflowModelRegistry(Builder b) {
         this.json = Checks.notNull("registry.json", b.json);
         this.rest = b.rest("registry");
-        this.artifacts = new MlflowArtifacts(rest, json);
+        this.artifacts = b.artifacts(rest);
+        this.artifactRoot = b.artifactRoot;
         this.clock = Checks.notNull("registry.clock", b.clock);
         this.events = b.events;
         this.readyTimeout = Checks.positive("registry.readyTimeout", b.readyTimeout);
@@ -227,7 +232,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         tags.put("mlops.request_id", requestId);
         Map<String, byte[]> extra = Files.isDirectory(source) && !Files.exists(source.resolve(MLMODEL))
                 ? Map.of(MLMODEL, mlmodel(spec, requestId, now).getBytes(StandardCharsets.UTF_8)) : Map.of();
-        ArtifactRef stored = artifacts.upload(MlflowArtifacts.SCHEME + "/mlops-models/" + model + "/" + requestId, source,
+        ArtifactRef stored = artifacts.upload(artifactRoot + "/" + model + "/" + requestId, source,
                 extra);
         tags.put("mlops.artifacts", json.writeString(stored));
         ensureModel(model, "", Map.of());
@@ -503,12 +508,13 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         }
     }
 
-    /** Stops polling. */
+    /** Stops polling and closes the clients of artifact stores this registry opened. */
     @Override
     public void close() {
         if (poller != null) {
             poller.shutdownNow();
         }
+        artifacts.close();
     }
 
     @Override
@@ -754,8 +760,27 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     public static final class Builder extends MlflowClientBuilder<Builder> {
         private Duration readyTimeout = Duration.ofMinutes(5);
         private @Nullable Duration pollInterval;
+        private String artifactRoot = DEFAULT_ARTIFACT_ROOT;
 
         private Builder() {
+        }
+
+        /**
+         * Sets where the files of new versions go, each under {@code <root>/<model>/<uuid>}: through the
+         * server's artifact proxy by default, or straight to S3 for a server that does not proxy
+         * artifacts ({@code mlflow server --no-serve-artifacts}), read by MLflow's clients from there.
+         *
+         * @param root {@code mlflow-artifacts:/...} or {@code s3://bucket/prefix}; default
+         *     {@value MlflowModelRegistry#DEFAULT_ARTIFACT_ROOT}
+         * @return this builder
+         */
+        public Builder artifactRoot(String root) {
+            Checks.text("registry.artifactRoot", root, 500);
+            if (!root.startsWith(MlflowArtifacts.SCHEME) && !root.startsWith("s3://")) {
+                throw new ValidationException("registry.artifactRoot", "start with mlflow-artifacts:/ or s3://", root);
+            }
+            this.artifactRoot = root.replaceFirst("/+$", "");
+            return this;
         }
 
         /**

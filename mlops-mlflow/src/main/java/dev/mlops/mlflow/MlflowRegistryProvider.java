@@ -14,7 +14,9 @@ import java.util.Map;
  * environment variables name, or on the platform property {@code mlflow.tracking-uri} (credentials
  * still come from the environment). It polls the server for changes made by others every
  * {@code mlflow.poll-interval} (ISO-8601, {@code PT10S} by default; {@code PT0S} turns polling off), so that endpoints bound
- * to an alias follow a promotion made in MLflow's UI or from Python.
+ * to an alias follow a promotion made in MLflow's UI or from Python. New versions' files go under
+ * {@code mlflow.artifact-root} (see {@link MlflowModelRegistry.Builder#artifactRoot}); S3 locations
+ * are reached with the platform's {@code s3.*} properties.
  *
  * <pre>{@code
  * MlopsPlatform mlops = MlopsPlatform.builder().home(home)
@@ -41,7 +43,8 @@ public final class MlflowRegistryProvider implements RegistryProvider {
         Map<String, String> env = new HashMap<>(System.getenv());
         context.property("mlflow.tracking-uri").ifPresent(uri -> env.put("MLFLOW_TRACKING_URI", uri));
         MlflowModelRegistry.Builder registry = MlflowModelRegistry.builder().server(MlflowServer.fromEnvironment(env))
-                .json(context.json()).clock(context.clock()).events(events);
+                .json(context.json()).clock(context.clock()).events(events).platformProperties(context::property);
+        context.property("mlflow.artifact-root").ifPresent(registry::artifactRoot);
         Duration poll = context.durationProperty("mlflow.poll-interval").orElse(Duration.ofSeconds(10));
         if (!poll.isZero()) {
             registry.pollInterval(poll);

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *       MLflow's limit) when the buffer is full, when the oldest point has waited the flush interval,
  *       and before the run is read or ended. Parameters and tags are sent at once, so a
  *       parameter logged twice with another value fails where it is logged.</li>
- *   <li>Artifacts go through the server's artifact proxy ({@code mlflow-artifacts}) under the run's
- *       artifact root; their SHA-256 and size (a directory's: of its manifest, as the embedded store
+ *   <li>Artifacts go under the run's artifact root: through the server's artifact proxy
+ *       ({@code mlflow-artifacts:/...}), or straight to S3 when the server hands out {@code s3://} roots
+ *       (see {@link Builder#storeProperty}); their SHA-256 and size (a directory's: of its manifest, as the embedded store
  *       computes them) are kept in the run tag {@code mlops.artifact.<name>}.</li>
  *   <li>Reads, updates and batches are retried on 5xx, 429 and timeouts; a run is created once, and an
  *       unanswered create is resolved by looking the run up by the request id it was tagged with.</li>
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-public final class MlflowTracker implements Tracker {
+public final class MlflowTracker implements Tracker, AutoCloseable {
     /** The prefix of the run tags that hold artifact checksums. */
     public static final String ARTIFACT_TAG = "mlops.artifact.";
     /** The most metric points one {@code runs/log-batch} request carries (MLflow's limit). */
@@ -90,7 +91,7 @@ public final class MlflowTracker implements Tracker {
     private MlflowTracker(Builder b) {
         this.json = Checks.notNull("tracker.json", b.json);
         this.rest = b.rest("tracker");
-        this.artifacts = new MlflowArtifacts(rest, json);
+        this.artifacts = b.artifacts(rest);
         this.clock = Checks.notNull("tracker.clock", b.clock);
         this.events = b.events;
         this.user = Checks.text("tracker.user", b.user, 250);
@@ -169,6 +170,12 @@ public final class MlflowTracker implements Tracker {
             token = (String) page.get("next_page_token");
         } while (token != null && !token.isEmpty());
         return names.stream().sorted().toList();
+    }
+
+    /** Closes the clients of artifact stores this tracker opened; runs still open are not ended. */
+    @Override
+    public void close() {
+        artifacts.close();
     }
 
     @Override
@@ -392,7 +399,7 @@ public final class MlflowTracker implements Tracker {
             Name.check("artifact name", name);
             Checks.notNull("artifact path", path);
             running();
-            ArtifactRef ref = artifacts.upload(artifactRoot + "/" + name, path);
+            ArtifactRef ref = artifacts.upload(artifactRoot + "/" + name, path, Map.of());
             setTag(ARTIFACT_TAG + name, json.writeString(Map.of("uri", ref.uri().toString(), "sha256", ref.sha256(),
                     "size", ref.size(), "directory", ref.directory())));
             return ref;

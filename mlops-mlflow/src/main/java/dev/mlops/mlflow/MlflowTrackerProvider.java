@@ -12,6 +12,8 @@ import java.util.Map;
  * environment variables name ({@code MLFLOW_TRACKING_URI} and its credentials), or on the platform
  * property {@code mlflow.tracking-uri} when set (credentials still come from the environment, so they
  * never sit in configuration files). Runs are created as the platform's name ({@code mlflow.source.name}).
+ * Artifacts of runs whose root is in S3 are written with the platform's {@code s3.*} properties (see
+ * {@link MlflowTracker.Builder#storeProperty}).
  *
  * <pre>{@code
  * MlopsPlatform mlops = MlopsPlatform.builder().home(home).trackerProvider("mlflow").build();
@@ -37,6 +39,6 @@ public final class MlflowTrackerProvider implements TrackerProvider {
         Map<String, String> env = new HashMap<>(System.getenv());
         context.property("mlflow.tracking-uri").ifPresent(uri -> env.put("MLFLOW_TRACKING_URI", uri));
         return MlflowTracker.builder().server(MlflowServer.fromEnvironment(env)).json(context.json()).clock(context.clock())
-                .events(events).source(context.name()).build();
+                .events(events).source(context.name()).platformProperties(context::property).build();
     }
 }

@@ -2,7 +2,13 @@ package dev.mlops.core.artifact;
 
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.core.platform.PlatformContext;
+import dev.mlops.api.NotFoundException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /**
  * Opens an {@link ArtifactStore} for a URI scheme; found with {@link java.util.ServiceLoader}, so
@@ -34,4 +40,33 @@ public interface ArtifactStoreProvider {
      * @return the store
      */
     ArtifactStore open(URI uri, PlatformContext context);
+
+    /**
+     * Opens the files of this scheme by their own paths, when the provider offers them; none by default.
+     *
+     * @param properties the settings to read, as the platform's properties
+     * @return the files, or empty
+     */
+    default Optional<ArtifactFiles> files(Function<String, Optional<String>> properties) {
+        return Optional.empty();
+    }
+
+    /**
+     * The provider on the class path for a scheme.
+     *
+     * @param scheme e.g. {@code s3}
+     * @return the provider
+     * @throws NotFoundException naming the schemes there are, if none has this one
+     */
+    static ArtifactStoreProvider forScheme(String scheme) {
+        List<String> schemes = new ArrayList<>();
+        for (ArtifactStoreProvider provider : ServiceLoader.load(ArtifactStoreProvider.class)) {
+            if (provider.scheme().equals(scheme)) {
+                return provider;
+            }
+            schemes.add(provider.scheme());
+        }
+        throw new NotFoundException("artifact store provider", scheme, "schemes on the class path: " + schemes
+                + ("s3".equals(scheme) ? "; add dev.mlops:mlops-s3" : ""));
+    }
 }

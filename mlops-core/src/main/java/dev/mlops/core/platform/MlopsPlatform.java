@@ -108,6 +108,9 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
         }
         this.tracker = trackerProvider != null ? trackerProvider.create(context, eventBus)
                 : new EmbeddedTracker(context.home().resolve("tracking"), artifactStore, context.json(), context.clock(), eventBus);
+        if (tracker instanceof AutoCloseable closeable) {
+            owned.add(closeable);
+        }
         EmbeddedFeatureStore featureStore = new EmbeddedFeatureStore(context.home().resolve("features"), context.json(),
                 context.clock(), eventBus, context.meterRegistry(), onlineStore, offlineStore);
         owned.add(featureStore);
@@ -514,7 +517,8 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
             EventBusProvider provider = eventBus == null
                     ? findProvider(eventBusProvider == null ? InProcessEventBusProvider.NAME : eventBusProvider)
                     : null;
-            ArtifactStoreProvider storeProvider = artifacts == null ? null : findStoreProvider(artifacts);
+            ArtifactStoreProvider storeProvider = artifacts == null ? null
+                    : ArtifactStoreProvider.forScheme(artifacts.getScheme() == null ? "" : artifacts.getScheme());
             TrackerProvider trackers = trackerProvider == null ? null
                     : find(TrackerProvider.class, TrackerProvider::name, trackerProvider, "tracker provider");
             RegistryProvider registries = registryProvider == null ? null
@@ -571,19 +575,6 @@ public final class MlopsPlatform implements Platform, AutoCloseable {
                 throw new NotFoundException(kind, wanted, "on the class path: " + String.join(", ", found.keySet()));
             }
             return provider;
-        }
-
-        private static ArtifactStoreProvider findStoreProvider(URI uri) {
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-            List<String> schemes = new ArrayList<>();
-            for (ArtifactStoreProvider provider : ServiceLoader.load(ArtifactStoreProvider.class)) {
-                if (provider.scheme().equals(scheme)) {
-                    return provider;
-                }
-                schemes.add(provider.scheme());
-            }
-            throw new NotFoundException("artifact store provider", scheme, "for " + uri + "; schemes on the class path: "
-                    + schemes);
         }
 
         private static Path prepareHome(Path home) {

@@ -114,7 +114,7 @@ class MlopsPlatformTest {
         }
         assertThatThrownBy(() -> MlopsPlatform.builder().home(dir).artifacts(URI.create("gs://bucket/x")).build())
                 .isInstanceOf(NotFoundException.class)
-                .hasMessageStartingWith("artifact store provider 'gs' not found; for gs://bucket/x; schemes on the class path: [file");
+                .hasMessageStartingWith("artifact store provider 'gs' not found; schemes on the class path: [file");
         try (LocalArtifactStore local = LocalArtifactStore.at(store, JsonCodec.create())) {
             assertThatThrownBy(() -> MlopsPlatform.builder().home(dir).artifactStore(local).artifacts(store.toUri()).build())
                     .isInstanceOf(ConflictException.class).hasMessageStartingWith("platform.artifactStore and platform.artifacts are both set");

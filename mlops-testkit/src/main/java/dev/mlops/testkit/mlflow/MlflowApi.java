@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 final class MlflowApi {
     static final String API = "/api/2.0/mlflow/";
     static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/";
+    static final String PROXY_ROOT = "mlflow-artifacts:";
     static final String RUN_NAME_TAG = "mlflow.runName";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -204,12 +205,15 @@ final class MlflowApi {
     private long runSequence;
     private volatile Duration registrationDelay;
     private volatile boolean multipartUploads = true;
+    /** {@code mlflow-artifacts:} when the proxy serves artifacts, else the root clients write to themselves. */
+    private final String artifactRoot;
 
-    MlflowApi(Supplier<String> baseUri, Duration registrationDelay) {
+    MlflowApi(Supplier<String> baseUri, Duration registrationDelay, String artifactRoot) {
         this.baseUri = baseUri;
         this.registrationDelay = registrationDelay;
+        this.artifactRoot = artifactRoot;
         long now = System.currentTimeMillis();
-        experiments.put("0", new Experiment("0", "Default", "mlflow-artifacts:/0", now));
+        experiments.put("0", new Experiment("0", "Default", artifactRoot + "/0", now));
         tracking();
         registry();
     }
@@ -240,6 +244,11 @@ final class MlflowApi {
                 return api(request, request.path().substring(API.length()));
             }
             if (request.path().startsWith(ARTIFACTS)) {
+                if (!artifactRoot.startsWith(PROXY_ROOT)) {
+                    return new Reply(503, "text/html; charset=utf-8", ("Endpoint: " + request.path() + " disabled due to the"
+                            + " mlflow server running with `--no-serve-artifacts`. To enable artifacts server functionality,"
+                            + " run `mlflow server` with `--serve-artifacts`").getBytes(StandardCharsets.UTF_8), Map.of());
+                }
                 return artifactsApi(request, request.path().substring(ARTIFACTS.length()));
             }
             if (request.path().equals("/health") && request.method().equals("GET")) {
@@ -359,7 +368,7 @@ final class MlflowApi {
         }
         String id = Long.toString(nextExperimentId++);
         Experiment experiment = new Experiment(id, name, location == null || location.isEmpty()
-                ? "mlflow-artifacts:/" + id : location, System.currentTimeMillis());
+                ? artifactRoot + "/" + id : location, System.currentTimeMillis());
         experiment.tags.putAll(tags);
         experiments.put(id, experiment);
         return obj().put("experiment_id", id);

@@ -80,7 +80,9 @@ import org.slf4j.LoggerFactory;
  *     metrics has no {@code data.metrics}, the last page has no {@code next_page_token}. Numbers of
  *     type int64 are JSON numbers; model version numbers are strings.</li>
  * <li>Experiment {@code 0} ("Default") exists; new experiments get ids 1, 2, ... and the artifact
- *     location {@code mlflow-artifacts:/<id>}; runs get {@code <location>/<run_id>/artifacts}.</li>
+ *     location {@code mlflow-artifacts:/<id>} (or {@code <root>/<id>} with a {@link
+ *     Builder#defaultArtifactRoot default artifact root}, the proxy then answering 503 as with
+ *     {@code --no-serve-artifacts}); runs get {@code <location>/<run_id>/artifacts}.</li>
  * <li>Limits: param values 6,000 characters, tag values 5,000, keys 250; log-batch at most 1,000
  *     metrics, 100 params, 100 tags and 1,000 in all; changing a logged param is
  *     {@code INVALID_PARAMETER_VALUE}; {@code max_results} at most 50,000 (runs, experiments),
@@ -172,7 +174,7 @@ public final class MlflowTestServer implements AutoCloseable {
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().getHostAddress();
         this.trackingUri = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-        this.api = new MlflowApi(() -> trackingUri, b.registrationDelay);
+        this.api = new MlflowApi(() -> trackingUri, b.registrationDelay, b.artifactRoot);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -553,8 +555,28 @@ public final class MlflowTestServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private Duration registrationDelay = Duration.ofMillis(50);
+        private String artifactRoot = MlflowApi.PROXY_ROOT;
 
         private Builder() {
+        }
+
+        /**
+         * Serves as {@code mlflow server --default-artifact-root <root> --no-serve-artifacts} does:
+         * experiments get the artifact location {@code <root>/<id>}, which clients write to and read
+         * from themselves, and the artifact proxy endpoints answer 503.
+         *
+         * @param root e.g. {@code s3://bucket/mlflow}; by default artifacts are proxied under
+         *     {@code mlflow-artifacts:/}
+         * @return this builder
+         * @throws ValidationException if the root is blank or has no scheme
+         */
+        public Builder defaultArtifactRoot(String root) {
+            Checks.text("server.defaultArtifactRoot", root, 500);
+            if (!root.matches("^[a-z][a-z0-9+.-]*:.*")) {
+                throw new ValidationException("server.defaultArtifactRoot", "be a URI with a scheme", root);
+            }
+            this.artifactRoot = root.replaceFirst("/+$", "");
+            return this;
         }
 
         /**

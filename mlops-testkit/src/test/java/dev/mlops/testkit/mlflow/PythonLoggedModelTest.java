@@ -6,18 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.mlops.api.ValidationException;
 import dev.mlops.core.event.InProcessEventBus;
-import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
 import dev.mlops.core.serving.TorchScriptLoader;
 import dev.mlops.mlflow.MlflowModelRegistry;
 import dev.mlops.mlflow.MlflowServer;
 import dev.mlops.testkit.TinyTorchScript;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,14 +33,14 @@ class PythonLoggedModelTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonCodec json = JsonCodec.create();
     private MlflowTestServer server;
+    private PythonClient python;
 
     @BeforeEach
     void start() {
         server = MlflowTestServer.start();
         server.registrationDelay(Duration.ZERO);     // MLflow's own stores register at once
+        python = new PythonClient(server);
     }
 
     @AfterEach
@@ -58,10 +52,10 @@ class PythonLoggedModelTest {
     void aScriptedModelLoggedFromPythonIsServedAndFollowsTheAlias() throws Exception {
         TinyTorchScript first = TinyTorchScript.mlp(4, 8, 7);
         TinyTorchScript second = TinyTorchScript.mlp(4, 8, 11);
-        call("POST", "registered-models/create", Map.of("name", "rater"));
+        python.call("POST", "registered-models/create", Map.of("name", "rater"));
         String run1 = logModel(first);
         register("mlflow-artifacts:/0/" + run1 + "/artifacts/model", run1);     // what mlflow.register_model sends
-        call("POST", "registered-models/alias", Map.of("name", "rater", "alias", "champion", "version", "1"));
+        python.call("POST", "registered-models/alias", Map.of("name", "rater", "alias", "champion", "version", "1"));
 
         try (InProcessEventBus events = InProcessEventBus.create();
                 MlflowModelRegistry registry = MlflowModelRegistry.builder().server(MlflowServer.of(server.trackingUri()))
@@ -75,7 +69,7 @@ class PythonLoggedModelTest {
 
             String run2 = logModel(second);
             register("runs:/" + run2 + "/model", run2);                          // what MlflowClient.create_model_version may send
-            call("POST", "registered-models/alias", Map.of("name", "rater", "alias", "champion", "version", "2"));
+            python.call("POST", "registered-models/alias", Map.of("name", "rater", "alias", "champion", "version", "2"));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (endpoint.version() != 2) {
                 assertThat(System.nanoTime()).as("the endpoint swapped within 30 s").isLessThan(deadline);
@@ -93,7 +87,7 @@ class PythonLoggedModelTest {
         Path model = TinyTorchScript.mlp(4, 8, 7).saveMlflowModel(dir.resolve("model"));
         Files.move(model.resolve("data/model.pth"), model.resolve("data/model.pt2"));
         String run = upload(model);
-        call("POST", "registered-models/create", Map.of("name", "rater"));
+        python.call("POST", "registered-models/create", Map.of("name", "rater"));
         register("runs:/" + run + "/model", run);
         try (MlflowModelRegistry registry = MlflowModelRegistry.builder().server(MlflowServer.of(server.trackingUri()))
                 .build()) {
@@ -105,36 +99,21 @@ class PythonLoggedModelTest {
 
     /** Logs a model to a new run of the default experiment, as the pytorch flavour writes it; returns the run id. */
     private String logModel(TinyTorchScript model) throws IOException, InterruptedException {
-        Path saved = model.saveMlflowModel(Files.createTempDirectory(dir, "logged").resolve("model"));
-        return upload(saved);
+        return upload(model.saveMlflowModel(Files.createTempDirectory(dir, "logged").resolve("model")));
     }
 
     private String upload(Path model) throws IOException, InterruptedException {
-        Map<?, ?> run = (Map<?, ?>) call("POST", "runs/create", Map.of("experiment_id", "0", "start_time",
-                System.currentTimeMillis())).get("run");
-        Map<?, ?> info = (Map<?, ?>) run.get("info");
-        String root = String.valueOf(info.get("artifact_uri")).substring("mlflow-artifacts:".length());
+        Map<?, ?> run = python.startRun();
+        String root = String.valueOf(run.get("artifact_uri")).substring("mlflow-artifacts:/".length());
         try (Stream<Path> files = Files.walk(model)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String path = root + "/model/" + model.relativize(file).toString().replace('\\', '/');
-                HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(server.trackingUri()
-                        + "/api/2.0/mlflow-artifacts/artifacts" + path)).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+                python.upload(root + "/model/" + model.relativize(file).toString().replace('\\', '/'), file);
             }
         }
-        return String.valueOf(info.get("run_id"));
+        return String.valueOf(run.get("run_id"));
     }
 
     private void register(String source, String runId) throws IOException, InterruptedException {
-        call("POST", "model-versions/create", Map.of("name", "rater", "source", source, "run_id", runId));
-    }
-
-    private Map<?, ?> call(String method, String endpoint, Map<String, ?> body) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(server.trackingUri() + "/api/2.0/mlflow/"
-                + endpoint)).header("Content-Type", "application/json").method(method,
-                HttpRequest.BodyPublishers.ofByteArray(json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return json.read(answer.body().getBytes(StandardCharsets.UTF_8), Map.class);
+        python.createVersion("rater", source, runId);
     }
 }

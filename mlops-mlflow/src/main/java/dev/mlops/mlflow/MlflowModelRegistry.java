@@ -134,6 +134,8 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
     private final Map<String, Integer> changing = new ConcurrentHashMap<>();
     private final @Nullable ScheduledExecutorService poller;
     private volatile boolean polled;
+    /** Held while changes are compared and announced, so that a poll and a webhook never announce one change twice. */
+    private final Object announcing = new Object();
 
     private MlflowModelRegistry(Builder b) {
         this.json = Checks.notNull("registry.json", b.json);
@@ -459,35 +461,62 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
      * @return how many changes were announced
      */
     public int poll() {
+        synchronized (announcing) {
+            boolean first = !polled;
+            int announced = 0;
+            for (RegisteredModel m : models()) {
+                announced += announceChanges(m, first);
+            }
+            polled = true;
+            return announced;
+        }
+    }
+
+    /**
+     * Looks at one model now, as {@link #poll()} looks at all, and announces what others changed;
+     * called when MLflow says it changed (see {@link MlflowWebhookReceiver}). Before the first poll it
+     * polls, to learn the state that changes are measured from.
+     *
+     * @param model the model's name
+     * @return how many changes were announced
+     */
+    public int refresh(String model) {
+        Name.check("model", model);
+        synchronized (announcing) {
+            if (!polled) {
+                poll();
+            }
+            return model(model).map(m -> announceChanges(m, false)).orElse(0);
+        }
+    }
+
+    /** Announces the versions and alias moves of a model since it was last seen; the first look only learns them. */
+    private int announceChanges(RegisteredModel m, boolean learnOnly) {
+        if (changing.containsKey(m.name())) {
+            return 0;       // this registry is changing it and records what it does
+        }
+        Integer latestBefore = knownLatest.get(m.name());
+        knownLatest.merge(m.name(), m.latestVersion(), Math::max);
+        Map<String, Integer> before = knownAliases.put(m.name(), new ConcurrentHashMap<>(m.aliases()));
+        if (learnOnly) {
+            return 0;
+        }
         int announced = 0;
-        boolean first = !polled;
-        for (RegisteredModel m : models()) {
-            if (changing.containsKey(m.name())) {
-                continue;
-            }
-            Integer latestBefore = knownLatest.get(m.name());
-            knownLatest.merge(m.name(), m.latestVersion(), Math::max);
-            Map<String, Integer> before = knownAliases.put(m.name(), new ConcurrentHashMap<>(m.aliases()));
-            if (first) {
-                continue;
-            }
-            for (int v = latestBefore == null ? 1 : latestBefore + 1; v <= m.latestVersion(); v++) {
-                publish(EventTypes.MODEL_VERSION_CREATED, m.name(), body("version", v, "actor", "mlflow"));
+        for (int v = latestBefore == null ? 1 : latestBefore + 1; v <= m.latestVersion(); v++) {
+            publish(EventTypes.MODEL_VERSION_CREATED, m.name(), body("version", v, "actor", "mlflow"));
+            announced++;
+        }
+        Map<String, Integer> was = before == null ? Map.of() : before;
+        Set<String> names = new TreeSet<>(was.keySet());
+        names.addAll(m.aliases().keySet());
+        for (String alias : names) {
+            Integer previous = was.get(alias);
+            Integer now = m.aliases().get(alias);
+            if (!Objects.equals(previous, now)) {
+                publish(EventTypes.MODEL_ALIAS_CHANGED, m.name(), RegistryEvents.aliasChanged(alias, now, previous, "mlflow"));
                 announced++;
             }
-            Map<String, Integer> was = before == null ? Map.of() : before;
-            Set<String> names = new TreeSet<>(was.keySet());
-            names.addAll(m.aliases().keySet());
-            for (String alias : names) {
-                Integer previous = was.get(alias);
-                Integer now = m.aliases().get(alias);
-                if (!Objects.equals(previous, now)) {
-                    publish(EventTypes.MODEL_ALIAS_CHANGED, m.name(), RegistryEvents.aliasChanged(alias, now, previous, "mlflow"));
-                    announced++;
-                }
-            }
         }
-        polled = true;
         return announced;
     }
 

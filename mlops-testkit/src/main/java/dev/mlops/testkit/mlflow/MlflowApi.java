@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -207,9 +208,13 @@ final class MlflowApi {
     private volatile boolean multipartUploads = true;
     /** {@code mlflow-artifacts:} when the proxy serves artifacts, else the root clients write to themselves. */
     private final String artifactRoot;
+    /** Told of each registry change by its webhook event name ({@code model_version.created}...) and payload. */
+    private final BiConsumer<String, Map<String, Object>> registryEvents;
 
-    MlflowApi(Supplier<String> baseUri, Duration registrationDelay, String artifactRoot) {
+    MlflowApi(Supplier<String> baseUri, Duration registrationDelay, String artifactRoot,
+            BiConsumer<String, Map<String, Object>> registryEvents) {
         this.baseUri = baseUri;
+        this.registryEvents = registryEvents;
         this.registrationDelay = registrationDelay;
         this.artifactRoot = artifactRoot;
         long now = System.currentTimeMillis();
@@ -233,6 +238,16 @@ final class MlflowApi {
 
     private void route(String method, String endpoint, Handler handler) {
         routes.computeIfAbsent(endpoint, k -> new LinkedHashMap<>()).put(method, handler);
+    }
+
+    /** A webhook payload: keys and values in order, as MLflow's payload types list them. */
+    private static Map<String, Object> payload(Object... keysAndValues) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            Object value = keysAndValues[i + 1];
+            payload.put((String) keysAndValues[i], value instanceof Map<?, ?> m ? new LinkedHashMap<>(m) : value);
+        }
+        return payload;
     }
 
     // ----- dispatch -----
@@ -840,6 +855,8 @@ final class MlflowApi {
         model.description = p.string("description");
         model.tags.putAll(tags);
         models.put(name, model);
+        registryEvents.accept("registered_model.created", payload("name", name, "tags", model.tags, "description",
+                model.description));
         return wrap("registered_model", modelJson(model));
     }
 
@@ -957,6 +974,8 @@ final class MlflowApi {
         ModelVersion version = version(model, p.required("version"));
         checkAlias(alias);
         model.aliases.put(alias, version.version);
+        registryEvents.accept("model_version_alias.created", payload("name", model.name, "alias", alias, "version",
+                String.valueOf(version.version)));
         return obj();
     }
 
@@ -976,7 +995,9 @@ final class MlflowApi {
 
     private JsonNode deleteAlias(Params p) {
         RegisteredModel model = model(p.required("name"));
-        model.aliases.remove(p.required("alias"));
+        String alias = p.required("alias");
+        model.aliases.remove(alias);
+        registryEvents.accept("model_version_alias.deleted", payload("name", model.name, "alias", alias));
         return obj();
     }
 
@@ -1004,6 +1025,8 @@ final class MlflowApi {
         version.tags.putAll(tags);
         model.versions.put(version.version, version);
         model.updated = now;
+        registryEvents.accept("model_version.created", payload("name", name, "version", String.valueOf(version.version),
+                "source", source, "run_id", version.runId, "tags", version.tags, "description", version.description));
         return wrap("model_version", versionJson(model, version));
     }
 
@@ -1126,12 +1149,16 @@ final class MlflowApi {
         checkKey("tag", key);
         checkLength("Model version value", value, MAX_TAG_VALUE_LENGTH);
         version.tags.put(key, value);
+        registryEvents.accept("model_version_tag.set", payload("name", p.required("name"), "version",
+                String.valueOf(version.version), "key", key, "value", value));
         return obj();
     }
 
     private JsonNode deleteVersionTag(Params p) {
         ModelVersion version = version(p);
         version.tags.remove(p.required("key"));
+        registryEvents.accept("model_version_tag.deleted", payload("name", p.required("name"), "version",
+                String.valueOf(version.version), "key", p.required("key")));
         return obj();
     }
 

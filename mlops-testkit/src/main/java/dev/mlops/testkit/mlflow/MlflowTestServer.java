@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -152,6 +154,7 @@ public final class MlflowTestServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final MlflowApi api;
+    private final Webhooks webhooks = new Webhooks();
     private final String trackingUri;
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final List<PendingFault> faults = new ArrayList<>();
@@ -174,7 +177,7 @@ public final class MlflowTestServer implements AutoCloseable {
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().getHostAddress();
         this.trackingUri = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-        this.api = new MlflowApi(() -> trackingUri, b.registrationDelay, b.artifactRoot);
+        this.api = new MlflowApi(() -> trackingUri, b.registrationDelay, b.artifactRoot, webhooks::deliver);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -395,6 +398,38 @@ public final class MlflowTestServer implements AutoCloseable {
     }
 
     /**
+     * Delivers registry changes to a URL as MLflow 3.3 and later deliver webhooks (SQL backends), in
+     * the order they happen, on another thread than the request that made them: a POST of
+     * {@code {"entity": ..., "action": ..., "timestamp": ..., "data": {...}}} with MLflow's payload
+     * fields, the headers {@code X-MLflow-Delivery-Id}, {@code X-MLflow-Timestamp} and, given a secret,
+     * {@code X-MLflow-Signature: v1,<base64 HMAC-SHA256 of "<delivery id>.<timestamp>.<body>">}. MLflow
+     * 2.17 has no webhooks; this is what a test of a receiver needs from a newer server.
+     *
+     * @param url where to POST
+     * @param secret the signing secret, or {@code null} to send unsigned
+     * @param events e.g. {@code model_version.created}, {@code model_version_alias.created},
+     *     {@code model_version_alias.deleted}, {@code model_version_tag.set},
+     *     {@code model_version_tag.deleted}, {@code registered_model.created}
+     * @throws ValidationException if no event is given
+     */
+    public void webhook(URI url, @Nullable String secret, String... events) {
+        Checks.notNull("url", url);
+        if (events == null || events.length == 0) {
+            throw new ValidationException("events", "name at least one event", "none");
+        }
+        webhooks.add(url, secret, Set.of(events));
+    }
+
+    /**
+     * The HTTP status of each webhook delivery so far, in the order they were sent; 0 where no answer came.
+     *
+     * @return the statuses
+     */
+    public List<Integer> webhookAnswers() {
+        return webhooks.answers();
+    }
+
+    /**
      * The content of a stored artifact, for checking what a client uploaded.
      *
      * @param path the path below the artifact root, e.g. {@code 1/<run_id>/artifacts/model/MLmodel}
@@ -533,6 +568,7 @@ public final class MlflowTestServer implements AutoCloseable {
         }
         closed = true;
         server.stop(0);
+        webhooks.close();
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);

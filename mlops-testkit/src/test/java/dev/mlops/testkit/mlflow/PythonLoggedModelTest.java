@@ -10,8 +10,11 @@ import dev.mlops.core.serving.EmbeddedServingEndpoint;
 import dev.mlops.core.serving.TorchScriptLoader;
 import dev.mlops.mlflow.MlflowModelRegistry;
 import dev.mlops.mlflow.MlflowServer;
+import dev.mlops.mlflow.MlflowWebhookReceiver;
 import dev.mlops.testkit.TinyTorchScript;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * played by the REST calls {@code mlflow.pytorch.log_model(..., registered_model_name=...)} makes.
  */
 class PythonLoggedModelTest {
+    private static final String SECRET = "a-secret-of-sixteen-or-more";
     private static final float[][] ROWS = {{0.5f, -1f, 2f, 0f}, {1.5f, 0.25f, -0.75f, 3f}, {0f, 0f, 0f, 0f}};
 
     @TempDir
@@ -79,6 +83,37 @@ class PythonLoggedModelTest {
                 assertThat(endpoint.predict(row).value()).isCloseTo(second.predict(row), within(1e-5f));
             }
             assertThat(registry.version("rater", 2).artifacts().sha256()).isEqualTo(MlflowModelRegistry.UNRECORDED);
+        }
+    }
+
+    @Test
+    void withoutPollingAWebhookBringsAnAliasMovedFromPythonToTheEndpoint() throws Exception {
+        TinyTorchScript first = TinyTorchScript.mlp(4, 8, 7);
+        TinyTorchScript second = TinyTorchScript.mlp(4, 8, 11);
+        python.call("POST", "registered-models/create", Map.of("name", "rater"));
+        String run1 = logModel(first);
+        register("runs:/" + run1 + "/model", run1);
+        python.call("POST", "registered-models/alias", Map.of("name", "rater", "alias", "champion", "version", "1"));
+
+        try (InProcessEventBus events = InProcessEventBus.create();
+                MlflowModelRegistry registry = MlflowModelRegistry.builder().server(MlflowServer.of(server.trackingUri()))
+                        .events(events).build();
+                MlflowWebhookReceiver receiver = MlflowWebhookReceiver.builder(registry).secret(SECRET).build();
+                EmbeddedServingEndpoint<float[], Float> endpoint = EmbeddedServingEndpoint.<float[], Float>builder("rater")
+                        .registry(registry).events(events).model("rater").alias("champion")
+                        .loader(TorchScriptLoader.rows(4)).build()) {
+            server.webhook(receiver.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), SECRET,
+                    "model_version.created", "model_version_alias.created", "model_version_alias.deleted");
+            String run2 = logModel(second);
+            register("runs:/" + run2 + "/model", run2);
+            python.call("POST", "registered-models/alias", Map.of("name", "rater", "alias", "champion", "version", "2"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (endpoint.version() != 2 || server.webhookAnswers().size() < 2) {
+                assertThat(System.nanoTime()).as("the endpoint swapped within 30 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(endpoint.predict(ROWS[1]).value()).isCloseTo(second.predict(ROWS[1]), within(1e-5f));
+            assertThat(server.webhookAnswers()).containsExactly(200, 200);
         }
     }
 

@@ -25,8 +25,9 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Loads TorchScript models that take a float32 matrix of rows, shape (rows, features), and answer one
- * number per row: a {@code .pt} file among the version's artifacts, or the model data of MLflow's
- * {@code pytorch} flavour (an {@code MLmodel} file naming it) when it was saved as TorchScript. The
+ * number per row: the version's artifact when it is one file, the {@code .pt} file among its
+ * artifacts, or the model data of MLflow's {@code pytorch} flavour (an {@code MLmodel} file naming
+ * it) when it was saved as TorchScript. The
  * file is checked before PyTorch reads it: a Python pickle — {@code torch.save} of a module or a
  * state dict, which cannot be loaded without Python — is refused with what to do instead.
  *
@@ -135,8 +136,14 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
         }
     }
 
-    /** The model file: MLflow's pytorch model data when there is an MLmodel file, else the one .pt file. */
+    /**
+     * The model file: the version's artifact when it is one file, MLflow's pytorch model data when
+     * there is an MLmodel file, else the one .pt or .pth file.
+     */
     static Path find(Path artifacts) throws IOException {
+        if (Files.isRegularFile(artifacts)) {
+            return artifacts;
+        }
         Path mlmodel = artifacts.resolve("MLmodel");
         if (Files.isRegularFile(mlmodel)) {
             String text = Files.readString(mlmodel);

@@ -60,8 +60,10 @@ final class MlflowRest {
         }
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
-        this.http = HttpClient.newBuilder().connectTimeout(Checks.positive("connectTimeout", connectTimeout))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Checks.positive("connectTimeout", connectTimeout))
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        server.tls().ifPresent(client::sslContext);
+        this.http = client.build();
     }
 
     MlflowServer server() {

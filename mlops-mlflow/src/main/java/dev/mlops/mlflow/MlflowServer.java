@@ -10,11 +10,15 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Where an MLflow tracking server is and how to authenticate to it, read the way MLflow's own
  * clients read it: {@code MLFLOW_TRACKING_URI}, then either {@code MLFLOW_TRACKING_TOKEN} (a bearer
- * token) or {@code MLFLOW_TRACKING_USERNAME} and {@code MLFLOW_TRACKING_PASSWORD} (basic auth).
+ * token) or {@code MLFLOW_TRACKING_USERNAME} and {@code MLFLOW_TRACKING_PASSWORD} (basic auth), and
+ * for HTTPS {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (PEM certificates to trust instead of the JVM's),
+ * {@code MLFLOW_TRACKING_CLIENT_CERT_PATH} (a PEM file with the client's certificate and unencrypted
+ * PKCS#8 key, for mutual TLS) and {@code MLFLOW_TRACKING_INSECURE_TLS=true} (no verification).
  * Only HTTP(S) servers are accepted: file, database and Databricks URIs need MLflow's Python client.
  *
  * <pre>{@code
@@ -34,10 +38,14 @@ public final class MlflowServer {
 
     private final URI trackingUri;
     private final @Nullable String authorization;
+    private final @Nullable SSLContext tls;
+    private final String tlsDescription;
 
-    private MlflowServer(URI trackingUri, @Nullable String authorization) {
+    private MlflowServer(URI trackingUri, @Nullable String authorization, @Nullable SSLContext tls, String tlsDescription) {
         this.trackingUri = trackingUri;
         this.authorization = authorization;
+        this.tls = tls;
+        this.tlsDescription = tlsDescription;
     }
 
     /**
@@ -49,7 +57,17 @@ public final class MlflowServer {
      *     credentials, a query or a fragment
      */
     public static MlflowServer of(@Nullable String trackingUri) {
-        return new MlflowServer(parse(trackingUri), null);
+        return new MlflowServer(parse(trackingUri), null, null, "default");
+    }
+
+    /**
+     * The same server reached with another TLS setup, e.g. certificates from a key vault.
+     *
+     * @param context the TLS context for HTTPS connections
+     * @return the server
+     */
+    public MlflowServer withTls(SSLContext context) {
+        return new MlflowServer(trackingUri, authorization, Checks.notNull("tls", context), "custom");
     }
 
     /**
@@ -57,12 +75,21 @@ public final class MlflowServer {
      *
      * @param env the environment, usually {@code System.getenv()}
      * @return the server
-     * @throws ValidationException if {@code MLFLOW_TRACKING_URI} is missing or invalid, or if both a
-     *     token and a username are set, or a username without a password
+     * @throws ValidationException if {@code MLFLOW_TRACKING_URI} is missing or invalid, if both a
+     *     token and a username are set, or a username without a password, or if a TLS setting names
+     *     no readable PEM file of the right content or conflicts with another
      */
     public static MlflowServer fromEnvironment(Map<String, String> env) {
         Checks.notNull("env", env);
         URI uri = parse(env.get("MLFLOW_TRACKING_URI"));
+        String serverCerts = env.get("MLFLOW_TRACKING_SERVER_CERT_PATH");
+        String clientCert = env.get("MLFLOW_TRACKING_CLIENT_CERT_PATH");
+        boolean insecure = "true".equalsIgnoreCase(env.getOrDefault("MLFLOW_TRACKING_INSECURE_TLS", "false").trim());
+        SSLContext tls = Tls.context(serverCerts, clientCert, insecure);
+        String tlsDescription = insecure ? "insecure" : serverCerts != null ? "trusting " + serverCerts : "default";
+        if (clientCert != null) {
+            tlsDescription += ", client certificate";
+        }
         String token = env.get("MLFLOW_TRACKING_TOKEN");
         String user = env.get("MLFLOW_TRACKING_USERNAME");
         String password = env.get("MLFLOW_TRACKING_PASSWORD");
@@ -71,7 +98,7 @@ public final class MlflowServer {
                     "not be set together with MLFLOW_TRACKING_USERNAME; choose one way to authenticate", "set");
         }
         if (token != null) {
-            return new MlflowServer(uri, "Bearer " + Checks.text("MLFLOW_TRACKING_TOKEN", token, 8192));
+            return new MlflowServer(uri, "Bearer " + Checks.text("MLFLOW_TRACKING_TOKEN", token, 8192), tls, tlsDescription);
         }
         if (user != null) {
             Checks.text("MLFLOW_TRACKING_USERNAME", user, 1024);
@@ -79,9 +106,10 @@ public final class MlflowServer {
                 throw new ValidationException("MLFLOW_TRACKING_PASSWORD", "be set when MLFLOW_TRACKING_USERNAME is", null);
             }
             String pair = user + ":" + password;
-            return new MlflowServer(uri, "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            return new MlflowServer(uri, "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
+                    tls, tlsDescription);
         }
-        return new MlflowServer(uri, null);
+        return new MlflowServer(uri, null, tls, tlsDescription);
     }
 
     /**
@@ -118,6 +146,15 @@ public final class MlflowServer {
     }
 
     /**
+     * The TLS context for HTTPS connections, when not the JVM's default.
+     *
+     * @return the context, or empty
+     */
+    public Optional<SSLContext> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /**
      * Describes the server without its credentials.
      *
      * @return e.g. {@code MlflowServer[http://mlflow:5000, auth=Bearer]}
@@ -125,7 +162,8 @@ public final class MlflowServer {
     @Override
     public String toString() {
         return "MlflowServer[" + trackingUri + ", auth="
-                + (authorization == null ? "none" : authorization.substring(0, authorization.indexOf(' '))) + "]";
+                + (authorization == null ? "none" : authorization.substring(0, authorization.indexOf(' ')))
+                + (tls == null ? "" : ", tls=" + tlsDescription) + "]";
     }
 
     private static URI parse(@Nullable String text) {

@@ -2,6 +2,9 @@ package dev.mlops.testkit.mlflow;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.mlops.api.Checks;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Nullable;
@@ -25,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,14 +174,30 @@ public final class MlflowTestServer implements AutoCloseable {
             return t;
         });
         try {
-            this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+            if (b.tls == null) {
+                this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+            } else {
+                HttpsServer https = HttpsServer.create(new InetSocketAddress(b.host, b.port), 64);
+                SSLContext tls = b.tls;
+                boolean needClientAuth = b.needClientAuth;
+                https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters parameters = tls.getDefaultSSLParameters();
+                        parameters.setNeedClientAuth(needClientAuth);
+                        params.setSSLParameters(parameters);
+                    }
+                });
+                this.server = https;
+            }
         } catch (IOException e) {
             executor.shutdownNow();
             throw new MlopsException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e, true);
         }
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().getHostAddress();
-        this.trackingUri = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        this.trackingUri = (b.tls == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + address.getPort();
         this.api = new MlflowApi(() -> trackingUri, b.registrationDelay, b.artifactRoot, webhooks::deliver);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -592,8 +613,24 @@ public final class MlflowTestServer implements AutoCloseable {
         private int port;
         private Duration registrationDelay = Duration.ofMillis(50);
         private String artifactRoot = MlflowApi.PROXY_ROOT;
+        private @Nullable SSLContext tls;
+        private boolean needClientAuth;
 
         private Builder() {
+        }
+
+        /**
+         * Serves HTTPS instead of HTTP, as a server behind a TLS-terminating proxy does.
+         *
+         * @param context the server's key and certificate, and for {@code needClientAuth} the client
+         *     certificates it trusts
+         * @param needClientAuth whether clients must present a certificate (mutual TLS)
+         * @return this builder
+         */
+        public Builder tls(SSLContext context, boolean needClientAuth) {
+            this.tls = Checks.notNull("server.tls", context);
+            this.needClientAuth = needClientAuth;
+            return this;
         }
 
         /**

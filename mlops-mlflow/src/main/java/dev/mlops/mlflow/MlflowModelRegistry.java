@@ -234,8 +234,7 @@ public final class MlflowModelRegistry implements ModelRegistry, AutoCloseable {
         tags.put("mlops.request_id", requestId);
         Map<String, byte[]> extra = Files.isDirectory(source) && !Files.exists(source.resolve(MLMODEL))
                 ? Map.of(MLMODEL, mlmodel(spec, requestId, now).getBytes(StandardCharsets.UTF_8)) : Map.of();
-        ArtifactRef stored = artifacts.upload(artifactRoot + "/" + model + "/" + requestId, source,
-                extra);
+        ArtifactRef stored = artifacts.upload(artifactRoot + "/" + model + "/" + requestId, source, extra);
         tags.put("mlops.artifacts", json.writeString(stored));
         ensureModel(model, "", Map.of());
         String runId = lineage.trackingRunId().filter(id -> RUN_ID.matcher(id).matches()).orElse(null);

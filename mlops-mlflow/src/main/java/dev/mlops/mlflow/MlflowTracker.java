@@ -52,9 +52,10 @@ import org.slf4j.LoggerFactory;
  *       and before the run is read or ended. Parameters and tags are sent at once, so a
  *       parameter logged twice with another value fails where it is logged.</li>
  *   <li>Artifacts go under the run's artifact root: through the server's artifact proxy
- *       ({@code mlflow-artifacts:/...}), or straight to S3 when the server hands out {@code s3://} roots
- *       (see {@link Builder#storeProperty}); their SHA-256 and size (a directory's: of its manifest, as the embedded store
- *       computes them) are kept in the run tag {@code mlops.artifact.<name>}.</li>
+ *       ({@code mlflow-artifacts:/...}), or straight to S3 when the server hands out {@code s3://}
+ *       roots (see {@link Builder#storeProperty}); their SHA-256 and size (a directory's: of its
+ *       manifest, as the embedded store computes them) are kept in the run tag
+ *       {@code mlops.artifact.<name>}.</li>
  *   <li>Reads, updates and batches are retried on 5xx, 429 and timeouts; a run is created once, and an
  *       unanswered create is resolved by looking the run up by the request id it was tagged with.</li>
  * </ul>

@@ -2,10 +2,6 @@ package dev.mlops.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlops.api.data.Column;
-import dev.mlops.api.data.ColumnType;
-import dev.mlops.api.data.Schema;
-import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.model.PromotionPolicy;
 import dev.mlops.api.pipeline.Param;
@@ -15,8 +11,9 @@ import dev.mlops.core.monitor.ModelMonitor;
 import dev.mlops.core.pipeline.Triggers;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
+import dev.mlops.testkit.SyntheticData;
+import dev.mlops.testkit.TinyModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -44,37 +41,20 @@ class ClosedLoopTest {
                 .property("kafka.group", name).property("kafka.partitions", "2").build();
     }
 
-    /** y = 2a − b + shift·a on 300 rows. */
-    private static Table rows(long seed, double shift) {
-        Random random = new Random(seed);
-        Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                Column.of("y", ColumnType.DOUBLE)));
-        for (int i = 0; i < 300; i++) {
-            double a = random.nextGaussian() + shift;
-            double b = random.nextGaussian();
-            rows.addRow(a, b, 2 * a - b);
-        }
-        return rows.build();
-    }
-
-    private static TrainedModel train(Table rows) {
-        return TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(20).seed(3).build().fit(rows);
-    }
-
     @Test
     void driftSeenOnOneMachineEndsWithARetrainedModelServedByTheOther() throws Exception {
         String topic = "loop-" + UUID.randomUUID().toString().substring(0, 8);
         PromotionPolicy gate = PromotionPolicy.builder().metricAtMost("rmse", 1.0).build();
         try (MlopsPlatform training = machine("training", dir.resolve("training"), topic);
                 MlopsPlatform serving = machine("serving", dir.resolve("serving"), topic)) {
-            TrainedModel first = train(rows(1, 0));
+            TrainedModel first = TinyModels.fit(SyntheticData.linear(300, 1));
             ModelVersion v1 = first.register(training.registry(), "rater", spec -> { });
             training.registry().promote("rater", v1.version(), "champion", gate, "test");
 
             Pipeline.Builder p = Pipeline.builder("retrain-rater");
             Param<String> model = p.param("model", String.class).required();
             p.step("train-and-register", ctx -> {
-                try (TrainedModel retrained = train(rows(2, 1.5))) {
+                try (TrainedModel retrained = TinyModels.fit(SyntheticData.linear(300, 2, 2.0, 1.5))) {
                     return retrained.register(training.registry(), ctx.param(model), spec -> { }).version();
                 }
             });

@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mlops.api.ValidationException;
-import dev.mlops.api.data.Column;
-import dev.mlops.api.data.ColumnType;
-import dev.mlops.api.data.Schema;
-import dev.mlops.api.data.Table;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.core.platform.JsonCodec;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import dev.mlops.kafka.KafkaEventBus;
 import dev.mlops.kafka.StreamScorer;
+import dev.mlops.testkit.TinyModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,18 +50,6 @@ class StreamScorerTest {
         return new float[] {((Number) values.get(0)).floatValue(), ((Number) values.get(1)).floatValue()};
     };
 
-    private static TrainedModel model() {
-        Random random = new Random(1);
-        Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                Column.of("y", ColumnType.DOUBLE)));
-        for (int i = 0; i < 200; i++) {
-            double a = random.nextGaussian();
-            double b = random.nextGaussian();
-            rows.addRow(a, b, 2 * a - b);
-        }
-        return TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(5).seed(3).build().fit(rows.build());
-    }
-
     private static List<ConsumerRecord<String, byte[]>> read(String topic, int expected) {
         return KAFKA.broker().read(topic, expected, Duration.ofSeconds(60));
     }
@@ -75,7 +59,7 @@ class StreamScorerTest {
         String input = "requests-" + UUID.randomUUID().toString().substring(0, 8);
         String output = input + "-scores";
         KAFKA.broker().createTopic(input, 3);
-        try (MlopsPlatform mlops = MlopsPlatform.embedded(dir.resolve("home")); TrainedModel model = model()) {
+        try (MlopsPlatform mlops = MlopsPlatform.embedded(dir.resolve("home")); TrainedModel model = TinyModels.linear()) {
             ModelVersion v = model.register(mlops.registry(), "rater", spec -> { });
             Map<String, List<float[]>> sent = new LinkedHashMap<>();
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",

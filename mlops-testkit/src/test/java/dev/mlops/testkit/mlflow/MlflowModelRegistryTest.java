@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mlops.api.MlopsException;
-import dev.mlops.api.data.Column;
-import dev.mlops.api.data.ColumnType;
-import dev.mlops.api.data.Schema;
-import dev.mlops.api.data.Table;
 import dev.mlops.api.event.EventTypes;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.model.Signature;
@@ -17,11 +13,11 @@ import dev.mlops.api.model.TensorSpec;
 import dev.mlops.api.model.VersionStatus;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
-import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import dev.mlops.mlflow.MlflowModelRegistry;
 import dev.mlops.mlflow.MlflowServer;
 import dev.mlops.testkit.RecordingEventBus;
+import dev.mlops.testkit.TinyModels;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,7 +138,7 @@ class MlflowModelRegistryTest {
     void changesMadeByOthersAreAnnouncedOnceAndAnEndpointFollowsThem() throws Exception {
         RecordingEventBus events = RecordingEventBus.create();
         try (MlflowModelRegistry here = registry().events(events).pollInterval(Duration.ofMillis(50)).build();
-                TrainedModel doubled = model(2); TrainedModel tripled = model(3)) {
+                TrainedModel doubled = TinyModels.linear(2); TrainedModel tripled = TinyModels.linear(3)) {
             MlflowModelRegistry elsewhere = registry().build();       // another process, MLflow's UI or Python
             ModelVersion v1 = doubled.register(here, "rater", spec -> { });
             here.setAlias("rater", "champion", v1.version(), "ana");
@@ -175,18 +170,6 @@ class MlflowModelRegistryTest {
             ModelVersion v = mlops.registry().createVersion(s -> s.model("rater").artifacts(modelDir).by("ci"));
             assertThat(mlops.registry().version("rater", v.version()).createdBy()).isEqualTo("ci");
         }
-    }
-
-    private static TrainedModel model(double scale) {
-        Random random = new Random(1);
-        Table.Builder rows = Table.builder(Schema.of(Column.of("a", ColumnType.DOUBLE), Column.of("b", ColumnType.DOUBLE),
-                Column.of("y", ColumnType.DOUBLE)));
-        for (int i = 0; i < 300; i++) {
-            double a = random.nextGaussian();
-            double b = random.nextGaussian();
-            rows.addRow(a, b, scale * a - b);
-        }
-        return TabularTrainer.builder().features("a", "b").label("y").hidden(8).epochs(20).seed(3).build().fit(rows.build());
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

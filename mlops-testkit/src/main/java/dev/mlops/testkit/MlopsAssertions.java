@@ -1,9 +1,12 @@
 package dev.mlops.testkit;
 
+import dev.mlops.api.data.ValidationReport;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.model.ModelVersion;
+import dev.mlops.api.model.PromotionDecision;
+import dev.mlops.api.monitor.DriftReport;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.tracking.RunInfo;
 import org.assertj.core.api.Assertions;
@@ -97,5 +100,35 @@ public class MlopsAssertions extends Assertions {
      */
     public static RecordingEventBusAssert assertThat(RecordingEventBus actual) {
         return new RecordingEventBusAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a data validation report.
+     *
+     * @param actual the report
+     * @return the assertions
+     */
+    public static ValidationReportAssert assertThat(ValidationReport actual) {
+        return new ValidationReportAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a drift report.
+     *
+     * @param actual the report
+     * @return the assertions
+     */
+    public static DriftReportAssert assertThat(DriftReport actual) {
+        return new DriftReportAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a promotion decision.
+     *
+     * @param actual the decision
+     * @return the assertions
+     */
+    public static PromotionDecisionAssert assertThat(PromotionDecision actual) {
+        return new PromotionDecisionAssert(actual);
     }
 }

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -40,7 +42,8 @@ import java.util.stream.IntStream;
  * <p>Run it with {@code mvn -q -DskipTests -pl samples/movie-ratings -am package exec:java}; pass a
  * home directory with {@code -Dexec.args=/some/dir}. Events go through the in-process bus, or
  * through Kafka when bootstrap servers are given ({@code -Dkafka.bootstrap-servers=host:9092} or the
- * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}).
+ * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}). With {@code -Dweb.port=8080} it then serves a
+ * web page that predicts the stars a user would give a movie, until Enter is pressed.
  */
 public final class MovieRatingsApp {
     /** The type of the event this application publishes when a batch of ratings arrives. */
@@ -59,6 +62,15 @@ public final class MovieRatingsApp {
     }
 
     /**
+     * The web page to serve once the loop has closed, and what to do while it is open.
+     *
+     * @param port its port, 0 for any free one
+     * @param whileOpen given the page's address; the page closes when it returns
+     */
+    record Web(int port, Consumer<URI> whileOpen) {
+    }
+
+    /**
      * Runs the application.
      *
      * @param args an optional home directory; default {@code target/movie-ratings-home}
@@ -68,9 +80,30 @@ public final class MovieRatingsApp {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         Path home = Path.of(args.length > 0 ? args[0] : "target/movie-ratings-home");
         String kafka = System.getProperty("kafka.bootstrap-servers", System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
-        if (!run(home, System.out, kafka == null || kafka.isBlank() ? null : kafka)) {
+        String port = System.getProperty("web.port");
+        Web web = port == null ? null : new Web(Integer.parseInt(port), uri -> {
+            System.out.println("  web        " + uri + "  pick a user and a movie; press Enter to stop");
+            try {
+                System.in.read();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!run(home, System.out, kafka == null || kafka.isBlank() ? null : kafka, web)) {
             System.exit(1);
         }
+    }
+
+    /**
+     * Runs every stage without the web page.
+     *
+     * @param home the platform home
+     * @param out where the report goes
+     * @param kafka Kafka bootstrap servers, or {@code null} for the in-process event bus
+     * @return whether every stage worked and the loop closed
+     */
+    static boolean run(Path home, PrintStream out, String kafka) {
+        return run(home, out, kafka, null);
     }
 
     /**
@@ -79,9 +112,10 @@ public final class MovieRatingsApp {
      * @param home the platform home
      * @param out where the report goes
      * @param kafka Kafka bootstrap servers, or {@code null} for the in-process event bus
+     * @param web the web page to serve once the loop has closed, or {@code null}
      * @return whether every stage worked and the loop closed
      */
-    static boolean run(Path home, PrintStream out, String kafka) {
+    static boolean run(Path home, PrintStream out, String kafka, Web web) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<Event> received = new CopyOnWriteArrayList<>();
         CountDownLatch arrived = new CountDownLatch(1);
@@ -110,7 +144,16 @@ public final class MovieRatingsApp {
                 trainingSet = features.trainingSet(mlops.features());
                 onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
                 starRater = RatingModel.train(mlops, trainingSet);
-                served = RatingModel.serve(mlops, onlineMovie, trainingSet, starRater.version(), meters::scrape);
+                Table catalogue = ingestion.output(ingest.validate).orElseThrow();
+                served = RatingModel.serve(mlops, onlineMovie, trainingSet, starRater.version(), meters::scrape,
+                        (endpoint, watched) -> {
+                            if (web != null) {
+                                try (RatingsWebPage page = RatingsWebPage.start(web.port(), mlops.features(), features,
+                                        catalogue, endpoint, watched.shifted())) {
+                                    web.whileOpen().accept(page.uri());
+                                }
+                            }
+                        });
                 train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
                 training = mlops.pipelines().run(train.pipeline);
             }

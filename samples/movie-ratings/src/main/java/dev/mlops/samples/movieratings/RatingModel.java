@@ -6,6 +6,7 @@ import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.model.PromotionDecision;
 import dev.mlops.api.model.PromotionPolicy;
 import dev.mlops.api.serving.Prediction;
+import dev.mlops.api.serving.ServingEndpoint;
 import dev.mlops.api.tracking.TrackingRun;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.serving.EmbeddedServingEndpoint;
@@ -77,6 +78,17 @@ final class RatingModel {
         }
     }
 
+    /** What the application does with the endpoint while it still serves, once the loop has closed. */
+    interface WhileServing {
+        /**
+         * Uses the endpoint.
+         *
+         * @param endpoint the endpoint, serving the champion
+         * @param watched what monitoring saw
+         */
+        void accept(ServingEndpoint<float[], Float> endpoint, RatingMonitor.Watched watched);
+    }
+
     /** What serving answered — in-process and over the Open Inference Protocol — what monitoring saw, and the scrape. */
     record Served(Prediction<Float> prediction, int httpStatus, String httpBody, RatingMonitor.Watched watched,
             Optional<ClosedLoop.Closed> loop, int metricsStatus, String metrics) {
@@ -86,9 +98,10 @@ final class RatingModel {
      * Serves the champion behind a batching endpoint, predicts the stars for one user and movie from
      * their online features, asks the same over HTTP (Open Inference Protocol v2), sends the rated
      * rows as monitored live traffic — whose drift closes the loop: retraining, promotion and a hot swap
-     * of this endpoint — and scrapes {@code /metrics}.
+     * of this endpoint — scrapes {@code /metrics}, and then hands the endpoint to {@code whileServing}.
      */
-    static Served serve(MlopsPlatform mlops, FeatureVector online, Table rated, int version, Supplier<String> scrape) {
+    static Served serve(MlopsPlatform mlops, FeatureVector online, Table rated, int version, Supplier<String> scrape,
+            WhileServing whileServing) {
         float[] input = new float[FEATURES.length];
         for (int i = 0; i < input.length; i++) {
             Object value = online.values().get(FEATURES[i]).value();
@@ -118,6 +131,7 @@ final class RatingModel {
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             Optional<ClosedLoop.Closed> closed = loop.awaitSwap(endpoint, version, Duration.ofSeconds(120));
+            whileServing.accept(endpoint, watched);
             return new Served(prediction, response.statusCode(), response.body(), watched, closed, metrics.statusCode(),
                     metrics.body());
         } catch (IOException e) {

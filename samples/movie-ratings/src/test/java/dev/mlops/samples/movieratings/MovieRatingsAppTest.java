@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.mlops.testkit.kafka.KafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,8 +18,20 @@ class MovieRatingsAppTest {
     static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
-    void runsEveryStageAndClosesTheLoopOnTheInProcessBus(@TempDir Path home) throws Exception {
-        String report = run(home, null);
+    void runsEveryStageClosesTheLoopOnTheInProcessBusAndServesTheWebPage(@TempDir Path home) throws Exception {
+        WebPageCheck page = new WebPageCheck(Path.of("target", "web-page.png"));
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        String report = run(home, null, new MovieRatingsApp.Web(0, uri -> {
+            try {
+                page.check(uri);
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }));
+        if (failed.get() != null) {
+            throw new AssertionError("the web page check failed: " + failed.get(), failed.get());
+        }
+        page.skipped().ifPresent(why -> System.out.println("web page checked over HTTP only: " + why));
         assertThat(report).startsWith("movie-ratings on an embedded MLOps platform, events on the in-process bus");
         String scrape = Files.readString(home.resolve("metrics.prom"));
         assertThat(scrape).containsPattern("mlops_monitor_drift_score\\{feature=\"movie_stats__vote_average\","
@@ -29,15 +42,15 @@ class MovieRatingsAppTest {
 
     @Test
     void closesTheLoopThroughKafkaWhenGivenBootstrapServers(@TempDir Path home) throws Exception {
-        String report = run(home, KAFKA.broker().bootstrapServers());
+        String report = run(home, KAFKA.broker().bootstrapServers(), null);
         assertThat(report).startsWith("movie-ratings on an embedded MLOps platform, events on Kafka at "
                 + KAFKA.broker().bootstrapServers());
     }
 
     /** Runs the sample and checks the report every run prints. */
-    private static String run(Path home, String kafka) {
+    private static String run(Path home, String kafka, MovieRatingsApp.Web web) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8), kafka);
+        boolean ok = MovieRatingsApp.run(home, new PrintStream(bytes, true, StandardCharsets.UTF_8), kafka, web);
         String report = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(ok).as(report).isTrue();

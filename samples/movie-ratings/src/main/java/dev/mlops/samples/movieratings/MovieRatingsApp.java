@@ -4,6 +4,7 @@ import dev.mlops.api.data.Table;
 import dev.mlops.api.event.Event;
 import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureVector;
+import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.monitor.Alert;
 import dev.mlops.api.monitor.DriftReport;
 import dev.mlops.api.monitor.FeatureDrift;
@@ -23,7 +24,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +57,20 @@ public final class MovieRatingsApp {
     static final List<Rating> BATCH = List.of(
             new Rating("u1", "m-alien", 5), new Rating("u1", "m-heat", 4), new Rating("u2", "m-alien", 4),
             new Rating("u2", "m-up", 3), new Rating("u3", "m-heat", 2), new Rating("u3", "m-brazil", 5));
+
+    /** What the platform keeps where under its home, in the order the report lists it. */
+    private static final Map<String, String> HOME_LAYOUT = new LinkedHashMap<>();
+
+    static {
+        HOME_LAYOUT.put("crawls/", "crawl state, so an interrupted crawl resumes");
+        HOME_LAYOUT.put("data/", "datasets the pipelines stored (the validated catalogue)");
+        HOME_LAYOUT.put("pipelines/", "run journals: steps, attempts, outputs, for resume and history");
+        HOME_LAYOUT.put("features/", "feature definitions, the offline log (DuckDB) and the online store (RocksDB)");
+        HOME_LAYOUT.put("tracking/", "experiments and runs: parameters, metric series, artifacts");
+        HOME_LAYOUT.put("registry/", "model versions, aliases, stages, approvals and their history");
+        HOME_LAYOUT.put("artifacts/", "model files and datasets by SHA-256");
+        HOME_LAYOUT.put("metrics.prom", "the Prometheus scrape of this run");
+    }
 
     private MovieRatingsApp() {
     }
@@ -132,6 +150,7 @@ public final class MovieRatingsApp {
         RatingModel.Served served = null;
         FeatureVector onlineMovie = null;
         String featurePlan = "";
+        List<String> versions = new ArrayList<>();
         try (MovieApiServer api = MovieApiServer.start();
                 MlopsPlatform mlops = platform(home, meters, kafka)) {
             dir = mlops.home();
@@ -172,6 +191,11 @@ public final class MovieRatingsApp {
             mlops.eventBus().publish(batch);
             delivered = await(arrived, Duration.ofSeconds(10));
             millis = (System.nanoTime() - start) / 1e6;
+            for (String model : List.of(RatingModel.MODEL, TrainingPipeline.MODEL)) {
+                for (ModelVersion v : mlops.registry().versions(model)) {
+                    versions.add(model + " " + v.version() + (v.aliases().isEmpty() ? "" : " " + v.aliases()));
+                }
+            }
         }
         // Closing the platform drained its bus, so the metrics below are final.
         out.println("movie-ratings on an embedded MLOps platform, events on " + (kafka == null ? "the in-process bus"
@@ -249,6 +273,14 @@ public final class MovieRatingsApp {
         out.printf(Locale.ROOT, "  metrics    %s=%.0f %s=%.0f (the SDK's own platform and pipeline events included)%n",
                 MetricNames.EVENT_PUBLISHED, count(meters, MetricNames.EVENT_PUBLISHED),
                 MetricNames.EVENT_DELIVERED, count(meters, MetricNames.EVENT_DELIVERED));
+        out.printf("  look       %s%n", dir);
+        HOME_LAYOUT.forEach((entry, what) -> {
+            if (Files.exists(dir.resolve(entry))) {
+                out.printf("               %-14s %s%n", entry, what);
+            }
+        });
+        out.printf("             model versions: %s%n", versions.isEmpty() ? "none" : String.join(", ", versions));
+        out.printf("             a web page and GET /metrics stay up with -Dweb.port=8080 (until Enter)%n");
         boolean caughtDrift = served != null && !served.watched().calm().datasetDrift()
                 && served.watched().shifted().datasetDrift() && !served.watched().alerts().isEmpty();
         boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED && training != null

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -70,7 +71,7 @@ final class WebPageCheck {
         assertThat(drift.get("drift")).isEqualTo(true);
         assertThat(drift.get("servingVersion")).isEqualTo(2);
 
-        Optional<Path> chromium = onPath("chromium");
+        Optional<Path> chromium = onPath("chromium").or(() -> onPath("chromium-browser")).or(() -> onPath("google-chrome"));
         Optional<Path> driver = onPath("chromedriver");
         if (chromium.isEmpty() || driver.isEmpty()) {
             skipped = "chromium or chromedriver is not on the PATH (Debian: apt-get install chromium chromium-driver)";
@@ -105,7 +106,7 @@ final class WebPageCheck {
             browser.findElement(By.id("predict")).click();
             Map<?, ?> expected = JSON.read(get(HttpClient.newHttpClient(), page.resolve("api/predict?user=4&movie=" + picked),
                     200), Map.class);
-            String stars = String.format(java.util.Locale.ROOT, "%.1f", ((Number) expected.get("stars")).doubleValue());
+            String stars = String.format(Locale.ROOT, "%.1f", ((Number) expected.get("stars")).doubleValue());
             wait.until(b -> b.findElement(By.id("stars")).getText().equals(stars));
             assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
 

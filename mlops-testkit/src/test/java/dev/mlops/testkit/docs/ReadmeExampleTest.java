@@ -12,12 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's Java example is compiled against the SDK and run in a JVM of its own, in a directory of
- * its own, so the first code a newcomer copies cannot rot.
+ * The Java programs of the README and the quick starts are compiled against the SDK and run, each in a
+ * JVM and a directory of its own, so the first code a newcomer copies cannot rot.
  */
 class ReadmeExampleTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
@@ -26,17 +27,21 @@ class ReadmeExampleTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theReadmeExampleCompilesAndRuns() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+    @ParameterizedTest
+    @CsvSource({
+        "README.md, dev.mlops.model.alias.changed movie-rater",
+        "docs/getting-started.md, dev.mlops.model.alias.changed mean-rater",
+        "docs/ko/quickstart.md, dev.mlops.model.alias.changed mean-rater"})
+    void theProgramsCompileAndRun(String document, String expectedOutput) throws Exception {
+        String text = Files.readString(Path.of("..").resolve(document));
         List<String> programs = new ArrayList<>();
-        Matcher block = JAVA_BLOCK.matcher(readme);
+        Matcher block = JAVA_BLOCK.matcher(text);
         while (block.find()) {
             if (block.group(1).contains("static void main(")) {
                 programs.add(block.group(1));
             }
         }
-        assertThat(programs).as("Java programs in README.md").isNotEmpty();
+        assertThat(programs).as("Java programs in %s", document).isNotEmpty();
         for (String program : programs) {
             Matcher name = PUBLIC_CLASS.matcher(program);
             assertThat(name.find()).as("a public class in\n%s", program).isTrue();
@@ -45,7 +50,7 @@ class ReadmeExampleTest {
             String classPath = System.getProperty("java.class.path");
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
             assertThat(javac.run(null, null, null, "-d", classes.toString(), "-cp", classPath, source.toString()))
-                    .as("javac of %s", source.getFileName()).isZero();
+                    .as("javac of %s from %s", source.getFileName(), document).isZero();
 
             Path work = Files.createDirectories(dir.resolve("run-" + name.group(1)));
             Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -54,7 +59,7 @@ class ReadmeExampleTest {
             String output = new String(java.getInputStream().readAllBytes());
             assertThat(java.waitFor(120, TimeUnit.SECONDS)).as("finished within 2 minutes").isTrue();
             assertThat(java.exitValue()).as(output).isZero();
-            assertThat(output).contains("dev.mlops.model.alias.changed movie-rater");
+            assertThat(output).contains(expectedOutput);
         }
     }
 }

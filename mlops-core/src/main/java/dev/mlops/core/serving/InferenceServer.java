@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v2/health/ready}, {@code GET /v2/models/{name}[/versions/{v}]} (metadata),
  * {@code GET /v2/models/{name}/ready}, {@code POST /v2/models/{name}[/versions/{v}]/infer} with an
  * tensor of shape {@code [rows, features]} in any numeric datatype of the protocol ({@code FP32},
- * {@code FP64}, {@code INT64}, {@code BOOL}...), and {@code GET /metrics} when a scrape
+ * {@code FP64}, {@code INT64}, {@code BOOL}...) and an optional {@code parameters.routing_key}
+ * that keeps a caller on one route while a canary runs, and {@code GET /metrics} when a scrape
  * function is set. Errors are JSON ({@code {"error": "..."}}) with 400 for bad input, 401 without
  * the bearer token, 404 for an unknown model or version, 413 for a body over the limit, 429 when
  * the endpoint's queue is full, 503 when it is not ready, 504 when the deadline passed; never a
@@ -244,9 +245,11 @@ public final class InferenceServer implements AutoCloseable {
         }
         List<float[]> inputs;
         Object id;
+        String routingKey;
         try {
             Map<?, ?> request = JSON.read(body, Map.class);
             id = request.get("id");
+            routingKey = routingKey(request);
             inputs = decode(request, rows.features());
         } catch (ValidationException e) {
             send(exchange, 400, error(e.getMessage()));
@@ -254,7 +257,7 @@ public final class InferenceServer implements AutoCloseable {
         }
         List<CompletableFuture<Prediction<Float>>> answers = new ArrayList<>(inputs.size());
         for (float[] input : inputs) {
-            answers.add(rows.endpoint().submit(input, deadline));
+            answers.add(rows.endpoint().submit(input, routingKey, deadline));
         }
         List<Float> values = new ArrayList<>(inputs.size());
         int answeredBy = version;
@@ -291,6 +294,21 @@ public final class InferenceServer implements AutoCloseable {
         output.put("data", values);
         response.put("outputs", List.of(output));
         send(exchange, 200, response);
+    }
+
+    /**
+     * The request's {@code parameters.routing_key}: requests with the same key take the same route
+     * while a canary runs, as an A/B test needs; without one they are split at random.
+     */
+    private static @Nullable String routingKey(Map<?, ?> request) {
+        if (!(request.get("parameters") instanceof Map<?, ?> parameters) || parameters.get("routing_key") == null) {
+            return null;
+        }
+        if (!(parameters.get("routing_key") instanceof String key) || key.isBlank() || key.length() > 256) {
+            throw new ValidationException("parameters.routing_key", "be a string of 1 to 256 characters",
+                    parameters.get("routing_key"));
+        }
+        return key;
     }
 
     /**

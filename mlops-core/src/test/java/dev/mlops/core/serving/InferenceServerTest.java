@@ -15,8 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +104,33 @@ class InferenceServerTest {
         assertThat(nested.statusCode()).isEqualTo(200);
         List<?> again = (List<?>) ((Map<?, ?>) ((List<?>) json(nested).get("outputs")).get(0)).get("data");
         assertThat(((Number) again.get(1)).floatValue()).isCloseTo(((Number) data.get(1)).floatValue(), within(1e-5f));
+    }
+
+    @Test
+    void aRoutingKeyKeepsACallerOnOneRouteWhileACanaryRuns() throws Exception {
+        try (TrainedModel tripled = TinyModels.fit(3)) {
+            ModelVersion canary = tripled.register(mlops.registry(), "rater", spec -> { });
+            endpoint.canary(canary.version(), 50);
+            String request = "{\"parameters\":{\"routing_key\":\"%s\"},\"inputs\":[{\"name\":\"features\","
+                    + "\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1.0,0.0]}]}";
+            Set<Object> versions = new HashSet<>();
+            for (int user = 0; user < 20; user++) {
+                Object first = json(post(INFER, request.formatted("user-" + user))).get("model_version");
+                for (int again = 0; again < 3; again++) {
+                    assertThat(json(post(INFER, request.formatted("user-" + user))).get("model_version"))
+                            .as("user-%s sticks to its route", user).isEqualTo(first);
+                }
+                versions.add(first);
+            }
+            assertThat(versions).as("20 users split over both routes")
+                    .containsExactlyInAnyOrder("1", Integer.toString(canary.version()));
+            HttpResponse<String> bad = post(INFER, "{\"parameters\":{\"routing_key\":7},\"inputs\":[{\"name\":\"f\","
+                    + "\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1.0,0.0]}]}");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(json(bad).get("error")).isEqualTo("parameters.routing_key must be a string of 1 to 256 characters, was '7'");
+        } finally {
+            endpoint.endCanary();
+        }
     }
 
     @Test

@@ -13,6 +13,8 @@ import dev.mlops.core.serving.EmbeddedServingEndpoint;
 import dev.mlops.core.training.TabularTrainer;
 import dev.mlops.core.training.TrainedModel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,6 +32,7 @@ final class ClosedLoop {
     record Closed(String run, int version, double rmse, long millis) {
     }
 
+    private final List<Triggers.Registration> triggers = new ArrayList<>();
     private volatile String retrainRun;
     private volatile double retrainedRmse = Double.NaN;
     private volatile long driftAt;
@@ -58,9 +61,14 @@ final class ClosedLoop {
                 return version.version();
             }
         });
-        mlops.triggers().register(Triggers.retrainOnDrift(RatingModel.MODEL, p.build()));
-        mlops.triggers().register(Triggers.promoteOnNewVersion(RatingModel.MODEL, "champion", RETRAINED));
+        loop.triggers.add(mlops.triggers().register(Triggers.retrainOnDrift(RatingModel.MODEL, p.build())));
+        loop.triggers.add(mlops.triggers().register(Triggers.promoteOnNewVersion(RatingModel.MODEL, "champion", RETRAINED)));
         return loop;
+    }
+
+    /** Ends the two triggers, so that versions registered from now on are not promoted by the loop. */
+    void disarm() {
+        triggers.forEach(Triggers.Registration::close);
     }
 
     /** Waits until the endpoint serves another version than the one it started with, and its swap event arrived. */

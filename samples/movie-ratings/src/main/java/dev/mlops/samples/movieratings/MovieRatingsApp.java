@@ -5,12 +5,8 @@ import dev.mlops.api.event.Event;
 import dev.mlops.api.feature.FeatureValue;
 import dev.mlops.api.feature.FeatureVector;
 import dev.mlops.api.model.ModelVersion;
-import dev.mlops.api.monitor.Alert;
-import dev.mlops.api.monitor.DriftReport;
-import dev.mlops.api.monitor.FeatureDrift;
 import dev.mlops.api.pipeline.PipelineRun;
 import dev.mlops.api.pipeline.RunState;
-import dev.mlops.api.serving.Prediction;
 import dev.mlops.core.platform.MetricNames;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.training.TrainingReport;
@@ -137,34 +133,52 @@ public final class MovieRatingsApp {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<Event> received = new CopyOnWriteArrayList<>();
         CountDownLatch arrived = new CountDownLatch(1);
-        Event batch;
         boolean delivered;
-        double millis;
         Path dir;
         PipelineRun ingestion;
-        IngestionPipeline ingest;
         PipelineRun training = null;
-        TrainingPipeline train = null;
-        Table trainingSet = null;
-        RatingModel.Trained starRater = null;
         RatingModel.Served served = null;
-        FeatureVector onlineMovie = null;
-        String featurePlan = "";
         List<String> versions = new ArrayList<>();
+        out.println("movie-ratings on an embedded MLOps platform, events on " + (kafka == null ? "the in-process bus"
+                : "Kafka at " + kafka));
         try (MovieApiServer api = MovieApiServer.start();
                 MlopsPlatform mlops = platform(home, meters, kafka)) {
             dir = mlops.home();
-            ingest = new IngestionPipeline(api.discoverUri());
+            out.printf("  home       %s%n", dir);
+            IngestionPipeline ingest = new IngestionPipeline(api.discoverUri());
             ingestion = mlops.pipelines().run(ingest.pipeline);
             if (ingestion.state() == RunState.SUCCEEDED) {
-                MovieFeatures features = new MovieFeatures(ingestion.output(ingest.store).orElseThrow());
-                featurePlan = mlops.features().apply(features.definitions()).changes().size() + " definitions applied";
-                features.pushUserStats(mlops.features(), mlops.clock().instant());
-                trainingSet = features.trainingSet(mlops.features());
-                onlineMovie = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
-                starRater = RatingModel.train(mlops, trainingSet);
                 Table catalogue = ingestion.output(ingest.validate).orElseThrow();
-                served = RatingModel.serve(mlops, onlineMovie, trainingSet, starRater.version(), meters::scrape,
+                int crawled = ingestion.output(ingest.crawl).orElseThrow().rowCount();
+                Path stored = ingestion.output(ingest.store).orElseThrow();
+                out.printf("  ingest     run %s: crawled %d movies, kept %d, quarantined %d, stored %s%n", ingestion.runId(),
+                        crawled, catalogue.rowCount(), crawled - catalogue.rowCount(), dir.relativize(stored));
+
+                MovieFeatures features = new MovieFeatures(stored);
+                String plan = mlops.features().apply(features.definitions()).changes().size() + " definitions applied";
+                features.pushUserStats(mlops.features(), mlops.clock().instant());
+                Table set = features.trainingSet(mlops.features());
+                int withFeatures = (int) IntStream.range(0, set.rowCount())
+                        .filter(r -> !set.isNull(r, set.schema().indexOf("movie_stats__vote_average"))).count();
+                int withGap = (int) IntStream.range(0, set.rowCount())
+                        .filter(r -> !set.isNull(r, set.schema().indexOf("taste_gap__gap"))).count();
+                out.printf("  features   %s; training set %d rows x %d columns, %d with movie_stats as of their rating time,"
+                        + " %d with a taste gap%n", plan, set.rowCount(), set.schema().size(), withFeatures, withGap);
+                FeatureVector online = features.online(mlops.features(), mlops.clock().instant(), 1L, 2L);
+                FeatureValue vote = online.values().get("movie_stats__vote_average");
+                FeatureValue gap = online.values().get("taste_gap__gap");
+                out.printf(Locale.ROOT, "  online     movie 1: vote_average %s (%s, from %s); user 2: taste gap %.2f (%s)%n",
+                        vote.value(), vote.status(), vote.eventTime().map(Object::toString).orElse("-"), (Double) gap.value(),
+                        gap.status());
+
+                RatingModel.Trained starRater = RatingModel.train(mlops, set, out);
+                TrainingReport report = starRater.report();
+                out.printf(Locale.ROOT, "  mlp        %s on %d rated rows: validation rmse %.2f, best epoch %d of %d%s; version"
+                        + " %d%s%n", RatingModel.MODEL, starRater.rows(), report.metrics().get("rmse"), report.bestEpoch(),
+                        report.epochs().size(), report.stoppedEarly() ? " (stopped early)" : "", starRater.version(),
+                        starRater.champion() ? " is now the champion" : " was not promoted");
+
+                served = RatingModel.serve(mlops, online, set, starRater.version(), meters::scrape, out,
                         (endpoint, watched) -> {
                             if (web != null) {
                                 try (RatingsWebPage page = RatingsWebPage.start(web.port(), mlops.features(), features,
@@ -173,14 +187,28 @@ public final class MovieRatingsApp {
                                 }
                             }
                         });
-                train = new TrainingPipeline(ingestion.output(ingest.store).orElseThrow());
+
+                TrainingPipeline train = new TrainingPipeline(stored);
                 training = mlops.pipelines().run(train.pipeline);
+                if (training.state() == RunState.SUCCEEDED) {
+                    TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();
+                    TrainingPipeline.Registered version = training.output(train.register).orElseThrow();
+                    out.printf(Locale.ROOT, "  train      run %s: genre-mean baseline, rmse %.3f, tracked as %s%n",
+                            training.runId(), model.rmse(), version.trackingRun());
+                    out.printf("  registry   %s version %d%s%n", TrainingPipeline.MODEL, version.version(),
+                            version.champion() ? " is now the champion" : " was not promoted");
+                } else {
+                    out.printf("  train      run %s %s: %s%n", training.runId(), training.state(), training.steps());
+                }
+            } else {
+                out.printf("  ingest     run %s %s: %s%n", ingestion.runId(), ingestion.state(), ingestion.steps());
             }
+
             mlops.eventBus().subscribe("movies.ratings.*", event -> {
                 received.add(event);
                 arrived.countDown();
             });
-            batch = mlops.newEvent(RATINGS_ARRIVED)
+            Event batch = mlops.newEvent(RATINGS_ARRIVED)
                     .subject("batch-0001")
                     .data("rows", BATCH.size())
                     .data("users", BATCH.stream().map(Rating::user).distinct().count())
@@ -189,8 +217,14 @@ public final class MovieRatingsApp {
                     .build();
             long start = System.nanoTime();
             mlops.eventBus().publish(batch);
+            out.printf("  published  %s  subject=%s  %s%n", batch.type(), batch.subject().orElse("-"), describe(batch));
             delivered = await(arrived, Duration.ofSeconds(10));
-            millis = (System.nanoTime() - start) / 1e6;
+            if (delivered) {
+                out.printf(Locale.ROOT, "  received   %s  by subscription 'movies.ratings.*' after %.1f ms%n",
+                        received.get(0).type(), (System.nanoTime() - start) / 1e6);
+            } else {
+                out.println("  received   nothing within 10 s");
+            }
             for (String model : List.of(RatingModel.MODEL, TrainingPipeline.MODEL)) {
                 for (ModelVersion v : mlops.registry().versions(model)) {
                     versions.add(model + " " + v.version() + (v.aliases().isEmpty() ? "" : " " + v.aliases()));
@@ -198,78 +232,6 @@ public final class MovieRatingsApp {
             }
         }
         // Closing the platform drained its bus, so the metrics below are final.
-        out.println("movie-ratings on an embedded MLOps platform, events on " + (kafka == null ? "the in-process bus"
-                : "Kafka at " + kafka));
-        out.printf("  home       %s%n", dir);
-        if (ingestion.state() == RunState.SUCCEEDED) {
-            int crawled = ingestion.output(ingest.crawl).orElseThrow().rowCount();
-            int kept = ingestion.output(ingest.validate).orElseThrow().rowCount();
-            out.printf("  ingest     run %s: crawled %d movies, kept %d, quarantined %d, stored %s%n", ingestion.runId(),
-                    crawled, kept, crawled - kept, dir.relativize(ingestion.output(ingest.store).orElseThrow()));
-        } else {
-            out.printf("  ingest     run %s %s: %s%n", ingestion.runId(), ingestion.state(), ingestion.steps());
-        }
-        out.printf("  published  %s  subject=%s  %s%n", batch.type(), batch.subject().orElse("-"), describe(batch));
-        if (delivered) {
-            out.printf(Locale.ROOT, "  received   %s  by subscription 'movies.ratings.*' after %.1f ms%n",
-                    received.get(0).type(), millis);
-        } else {
-            out.println("  received   nothing within 10 s");
-        }
-        if (trainingSet != null) {
-            Table set = trainingSet;
-            int withFeatures = (int) IntStream.range(0, set.rowCount())
-                    .filter(r -> !set.isNull(r, set.schema().indexOf("movie_stats__vote_average"))).count();
-            int withGap = (int) IntStream.range(0, set.rowCount())
-                    .filter(r -> !set.isNull(r, set.schema().indexOf("taste_gap__gap"))).count();
-            out.printf("  features   %s; training set %d rows x %d columns, %d with movie_stats as of their rating time,"
-                    + " %d with a taste gap%n", featurePlan, set.rowCount(), set.schema().size(), withFeatures, withGap);
-        }
-        if (onlineMovie != null) {
-            FeatureValue vote = onlineMovie.values().get("movie_stats__vote_average");
-            FeatureValue gap = onlineMovie.values().get("taste_gap__gap");
-            out.printf(Locale.ROOT, "  online     movie 1: vote_average %s (%s, from %s); user 2: taste gap %.2f (%s)%n",
-                    vote.value(), vote.status(), vote.eventTime().map(Object::toString).orElse("-"), (Double) gap.value(),
-                    gap.status());
-        }
-        if (starRater != null) {
-            TrainingReport report = starRater.report();
-            out.printf(Locale.ROOT, "  mlp        %s on %d rated rows: validation rmse %.2f, best epoch %d of %d%s; version %d%s%n",
-                    RatingModel.MODEL, starRater.rows(), report.metrics().get("rmse"), report.bestEpoch(),
-                    report.epochs().size(), report.stoppedEarly() ? " (stopped early)" : "", starRater.version(),
-                    starRater.champion() ? " is now the champion" : " was not promoted");
-        }
-        if (served != null) {
-            Prediction<Float> p = served.prediction();
-            out.printf(Locale.ROOT, "  serve      movie 1 for user 2: %.1f stars from %s version %d (%s), %.1f ms in the model%n",
-                    p.value(), p.model(), p.version(), p.route().name().toLowerCase(Locale.ROOT),
-                    p.computeTime().toNanos() / 1e6);
-            out.printf("  http       POST /v2/models/star-rater/infer -> %d %s%n", served.httpStatus(), served.httpBody());
-            report(out, "monitor", "window 1, the rated rows as live traffic", served.watched().calm());
-            report(out, "drift", String.format(Locale.ROOT, "window 2, vote_average +%.0f and popularity x%.0f",
-                    RatingMonitor.VOTE_SHIFT, RatingMonitor.POPULARITY_FACTOR), served.watched().shifted());
-            for (Alert alert : served.watched().alerts()) {
-                out.printf("  alert      %s %s %s: %s%n", alert.status(), alert.severity(), alert.key(), alert.text());
-            }
-            served.loop().ifPresentOrElse(loop -> out.printf(Locale.ROOT, "  loop       drift event -> retraining run %s ->"
-                    + " %s version %d (validation rmse %.2f) -> champion -> star-rater swapped to version %d, %d ms after"
-                    + " the drift event%n", loop.run(), RatingModel.MODEL, loop.version(), loop.rmse(), loop.version(),
-                    loop.millis()), () -> out.println("  loop       the endpoint was not swapped within 120 s"));
-            Path scrape = dir.resolve("metrics.prom");
-            writeQuietly(scrape, served.metrics());
-            out.printf("  scrape     GET /metrics -> %d, %d series (saved to %s)%n", served.metricsStatus(),
-                    served.metrics().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count(), dir.relativize(scrape));
-        }
-        if (training != null && training.state() == RunState.SUCCEEDED) {
-            TrainingPipeline.GenreMeans model = training.output(train.fit).orElseThrow();
-            TrainingPipeline.Registered version = training.output(train.register).orElseThrow();
-            out.printf(Locale.ROOT, "  train      run %s: genre-mean baseline, rmse %.3f, tracked as %s%n", training.runId(),
-                    model.rmse(), version.trackingRun());
-            out.printf("  registry   %s version %d%s%n", TrainingPipeline.MODEL, version.version(),
-                    version.champion() ? " is now the champion" : " was not promoted");
-        } else if (training != null) {
-            out.printf("  train      run %s %s: %s%n", training.runId(), training.state(), training.steps());
-        }
         out.printf(Locale.ROOT, "  metrics    %s=%.0f %s=%.0f (the SDK's own platform and pipeline events included)%n",
                 MetricNames.EVENT_PUBLISHED, count(meters, MetricNames.EVENT_PUBLISHED),
                 MetricNames.EVENT_DELIVERED, count(meters, MetricNames.EVENT_DELIVERED));
@@ -284,9 +246,10 @@ public final class MovieRatingsApp {
         boolean caughtDrift = served != null && !served.watched().calm().datasetDrift()
                 && served.watched().shifted().datasetDrift() && !served.watched().alerts().isEmpty();
         boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED && training != null
-                && training.state() == RunState.SUCCEEDED && caughtDrift && served.loop().isPresent();
+                && training.state() == RunState.SUCCEEDED && caughtDrift && served.loop().isPresent()
+                && served.canary().sticky();
         out.println(ok ? "OK: ingested the movie catalogue, trained, registered and served a model, caught the induced"
-                + " drift, closed the loop, exchanged a ratings event." : "FAILED: see above.");
+                + " drift, closed the loop, ran a canary, exchanged a ratings event." : "FAILED: see above.");
         return ok;
     }
 
@@ -299,24 +262,6 @@ public final class MovieRatingsApp {
                     .property("kafka.partitions", "1").property("kafka.replication", "1");
         }
         return platform.build();
-    }
-
-    private static void report(PrintStream out, String label, String window, DriftReport report) {
-        out.printf(Locale.ROOT, "  %-10s %s (%d requests): %s in %d of %d features%n", label, window,
-                report.features().get(0).currentCount(), report.datasetDrift() ? "DRIFT" : "no drift", report.drifted().size(),
-                report.features().size());
-        for (FeatureDrift f : report.features()) {
-            out.printf(Locale.ROOT, "               %-30s %-14s %s=%.4f %s%n", f.feature(), f.test(),
-                    f.test().pValue() ? "p" : "d", f.score(), f.drifted() ? "drifted" : "");
-        }
-    }
-
-    private static void writeQuietly(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static double count(MeterRegistry meters, String metric) {

@@ -3,14 +3,17 @@ package dev.mlops.samples.movieratings;
 import dev.mlops.api.data.Table;
 import dev.mlops.api.monitor.Alert;
 import dev.mlops.api.monitor.DriftReport;
+import dev.mlops.api.monitor.FeatureDrift;
 import dev.mlops.api.serving.ServingEndpoint;
 import dev.mlops.core.monitor.Alerter;
 import dev.mlops.core.monitor.LogAlertSink;
 import dev.mlops.core.monitor.ModelMonitor;
 import dev.mlops.core.platform.MlopsPlatform;
 import dev.mlops.core.training.TrainedModel;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -66,6 +69,17 @@ final class RatingMonitor {
             input[0] += voteShift;
             input[1] *= popularityFactor;
             endpoint.submit(input, Duration.ofSeconds(5)).join();
+        }
+    }
+
+    /** Prints a drift report: the verdict, then each feature's test and score. */
+    static void report(PrintStream out, String label, String window, DriftReport report) {
+        out.printf(Locale.ROOT, "  %-10s %s (%d requests): %s in %d of %d features%n", label, window,
+                report.features().get(0).currentCount(), report.datasetDrift() ? "DRIFT" : "no drift", report.drifted().size(),
+                report.features().size());
+        for (FeatureDrift f : report.features()) {
+            out.printf(Locale.ROOT, "               %-30s %-14s %s=%.4f %s%n", f.feature(), f.test(),
+                    f.test().pValue() ? "p" : "d", f.score(), f.drifted() ? "drifted" : "");
         }
     }
 }

@@ -80,8 +80,14 @@ class MovieRatingsAppTest {
                 .containsPattern("loop       drift event -> retraining run \\S+ -> movie-star-rater version 2 \\(validation rmse"
                         + " 0\\.\\d\\d\\) -> champion -> star-rater swapped to version 2, \\d+ ms after the drift event")
                 .containsPattern("mlops\\.event\\.published=\\d+ mlops\\.event\\.delivered=\\d+ ")
+                .containsPattern("progress   movie-star-rater epoch 10 of at most 150: validation loss \\d\\.\\d{3}")
+                .containsPattern("canary     movie-star-rater version 3 \\(challenger\\) on 20% of the traffic: 100 HTTP requests"
+                        + " from 50 users, \\d+ answered by the challenger and \\d+ by the champion, each user on one route;"
+                        + " canary ended")
+                .containsPattern("model versions: movie-star-rater 1, movie-star-rater 2 \\[champion\\], movie-star-rater 3"
+                        + " \\[challenger\\], movie-rater 1 \\[champion\\]")
                 .endsWith("OK: ingested the movie catalogue, trained, registered and served a model, caught the induced drift,"
-                        + " closed the loop, exchanged a ratings event." + System.lineSeparator());
+                        + " closed the loop, ran a canary, exchanged a ratings event." + System.lineSeparator());
         return report;
     }
 }

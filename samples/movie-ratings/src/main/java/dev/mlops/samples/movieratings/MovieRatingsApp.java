@@ -96,7 +96,8 @@ public final class MovieRatingsApp {
         String kafka = System.getProperty("kafka.bootstrap-servers", System.getenv("KAFKA_BOOTSTRAP_SERVERS"));
         String port = System.getProperty("web.port");
         Web web = port == null ? null : new Web(Integer.parseInt(port), uri -> {
-            System.out.println("  web        " + uri + "  pick a user and a movie; press Enter to stop");
+            System.out.println("  web        " + uri + " (pick a user and a movie), " + uri.resolve("metrics")
+                    + " (Prometheus); press Enter to stop");
             try {
                 System.in.read();
             } catch (IOException e) {
@@ -182,7 +183,7 @@ public final class MovieRatingsApp {
                         (endpoint, watched) -> {
                             if (web != null) {
                                 try (RatingsWebPage page = RatingsWebPage.start(web.port(), mlops.features(), features,
-                                        catalogue, endpoint, watched.shifted())) {
+                                        catalogue, endpoint, watched.shifted(), meters::scrape)) {
                                     web.whileOpen().accept(page.uri());
                                 }
                             }
@@ -242,7 +243,8 @@ public final class MovieRatingsApp {
             }
         });
         out.printf("             model versions: %s%n", versions.isEmpty() ? "none" : String.join(", ", versions));
-        out.printf("             a web page and GET /metrics stay up with -Dweb.port=8080 (until Enter)%n");
+        out.printf("             metrics: the scrape in metrics.prom; with -Dweb.port=8080 the web page and"
+                + " http://127.0.0.1:8080/metrics stay up until Enter%n");
         boolean caughtDrift = served != null && !served.watched().calm().datasetDrift()
                 && served.watched().shifted().datasetDrift() && !served.watched().alerts().isEmpty();
         boolean ok = delivered && ingestion.state() == RunState.SUCCEEDED && training != null

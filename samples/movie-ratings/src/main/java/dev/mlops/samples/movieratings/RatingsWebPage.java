@@ -26,12 +26,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The sample's web page: pick a user and a movie, and see the stars the served model predicts from
  * their online features, which model version and route answered, and the drift status the monitor
  * reported. Plain HTML and JavaScript from the class path ({@code web/}), and three JSON calls:
- * {@code GET api/options}, {@code GET api/predict?user=&movie=} and {@code GET api/drift}.
+ * {@code GET api/options}, {@code GET api/predict?user=&movie=} and {@code GET api/drift}; and the
+ * platform's Prometheus scrape at {@code GET /metrics}.
  */
 final class RatingsWebPage implements AutoCloseable {
     private static final JsonCodec JSON = JsonCodec.create();
@@ -47,14 +49,16 @@ final class RatingsWebPage implements AutoCloseable {
     private final Table movies;
     private final ServingEndpoint<float[], Float> endpoint;
     private final DriftReport drift;
+    private final Supplier<String> scrape;
 
     private RatingsWebPage(int port, FeatureStore features, MovieFeatures views, Table movies,
-            ServingEndpoint<float[], Float> endpoint, DriftReport drift) throws IOException {
+            ServingEndpoint<float[], Float> endpoint, DriftReport drift, Supplier<String> scrape) throws IOException {
         this.features = features;
         this.views = views;
         this.movies = movies;
         this.endpoint = endpoint;
         this.drift = drift;
+        this.scrape = scrape;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
@@ -70,12 +74,13 @@ final class RatingsWebPage implements AutoCloseable {
      * @param movies the catalogue rows that passed validation (id, title, ...)
      * @param endpoint the endpoint serving the champion
      * @param drift the monitor's latest report
+     * @param scrape the platform's Prometheus scrape, served at {@code /metrics}
      * @return the running page
      */
     static RatingsWebPage start(int port, FeatureStore features, MovieFeatures views, Table movies,
-            ServingEndpoint<float[], Float> endpoint, DriftReport drift) {
+            ServingEndpoint<float[], Float> endpoint, DriftReport drift, Supplier<String> scrape) {
         try {
-            return new RatingsWebPage(port, features, views, movies, endpoint, drift);
+            return new RatingsWebPage(port, features, views, movies, endpoint, drift, scrape);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve the web page on port " + port, e);
         }
@@ -99,6 +104,8 @@ final class RatingsWebPage implements AutoCloseable {
                 send(exchange, 200, "application/json", JSON.write(options()));
             } else if (path.equals("/api/drift")) {
                 send(exchange, 200, "application/json", JSON.write(drift()));
+            } else if (path.equals("/metrics")) {
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", scrape.get().getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/api/predict")) {
                 predict(exchange);
             } else {

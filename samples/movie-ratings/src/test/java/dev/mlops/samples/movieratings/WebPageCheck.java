@@ -67,6 +67,7 @@ final class WebPageCheck {
         assertThat(prediction.get("route")).isEqualTo("champion");
         assertThat(new String(get(http, page.resolve("api/predict?user=two&movie=1"), 400))).contains("must be numbers");
         assertThat(new String(get(http, page.resolve("api/predict?user=2&movie=999999"), 422))).contains("no movie_stats");
+        assertThat(new String(get(http, page.resolve("metrics"), 200))).contains("mlops_serving_requests_total");
         Map<?, ?> drift = JSON.read(get(http, page.resolve("api/drift"), 200), Map.class);
         assertThat(drift.get("drift")).isEqualTo(true);
         assertThat(drift.get("servingVersion")).isEqualTo(2);

@@ -11,12 +11,14 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.model.ModelVersion;
 import dev.mlops.api.model.Signature;
+import dev.mlops.core.platform.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,6 +41,8 @@ import java.util.zip.ZipInputStream;
  */
 public final class TorchScriptLoader implements ModelLoader<float[], Float> {
     private static final Pattern MODEL_DATA = Pattern.compile("(?m)^\\s+model_data:\\s*(\\S+)\\s*$");
+    private static final Pattern SIGNATURE_INPUTS = Pattern.compile("(?m)^\\s+inputs:\\s*'(.*)'\\s*$");
+    private static final JsonCodec JSON = JsonCodec.create();
     private final int features;
 
     private TorchScriptLoader(int features) {
@@ -72,6 +76,7 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
         version.signature().ifPresent(signature -> checkSignature(version, signature));
         Model model = Model.newInstance("torchscript", "PyTorch");
         try {
+            checkMlflowSignature(artifacts);
             Path file = find(artifacts);
             checkTorchScript(file);
             model.load(file.getParent(), file.getFileName().toString());
@@ -133,6 +138,34 @@ public final class TorchScriptLoader implements ModelLoader<float[], Float> {
         if (width != -1 && width != features) {
             throw new ValidationException("signature of " + version.model() + " version " + version.version(),
                     "take rows of " + features + " values as the loader reads them", "input shape " + shape);
+        }
+    }
+
+    /**
+     * Refuses an MLflow model whose {@code MLmodel} signature takes one tensor of rows of another width
+     * than this loader reads ({@code inputs: '[{"type": "tensor", "tensor-spec": {..., "shape": [-1, n]}}]'}).
+     */
+    void checkMlflowSignature(Path artifacts) throws IOException {
+        Path mlmodel = artifacts.resolve("MLmodel");
+        if (!Files.isRegularFile(mlmodel)) {
+            return;
+        }
+        Matcher m = SIGNATURE_INPUTS.matcher(Files.readString(mlmodel));
+        if (!m.find()) {
+            return;
+        }
+        List<?> inputs;
+        try {
+            inputs = JSON.read(m.group(1).replace("''", "'"), List.class);
+        } catch (RuntimeException e) {
+            throw new ValidationException("MLmodel signature inputs", "be MLflow's JSON list of inputs", m.group(1));
+        }
+        if (inputs.size() == 1 && inputs.get(0) instanceof Map<?, ?> input && input.get("tensor-spec") instanceof Map<?, ?> spec
+                && spec.get("shape") instanceof List<?> shape && !shape.isEmpty()
+                && shape.get(shape.size() - 1) instanceof Number width && width.intValue() != -1
+                && width.intValue() != features) {
+            throw new ValidationException("MLmodel signature", "take rows of " + features + " values as the loader reads"
+                    + " them", "input shape " + shape);
         }
     }
 

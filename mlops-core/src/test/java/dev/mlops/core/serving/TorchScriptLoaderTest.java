@@ -79,6 +79,20 @@ class TorchScriptLoaderTest {
     }
 
     @Test
+    void refusesAnMlflowModelWhoseSignatureTakesOtherRows() throws IOException {
+        Path mlflow = Files.createDirectories(dir.resolve("mlflow-signed"));
+        Files.writeString(mlflow.resolve("MLmodel"), "flavors:\n  pytorch:\n    model_data: data\nsignature:\n  inputs: '[{\"type\":"
+                + " \"tensor\", \"tensor-spec\": {\"dtype\": \"float32\", \"shape\": [-1, 3]}}]'\n  outputs: '[]'\n");
+        assertThatThrownBy(() -> TorchScriptLoader.rows(4).checkMlflowSignature(mlflow)).isInstanceOf(ValidationException.class)
+                .hasMessage("MLmodel signature must take rows of 4 values as the loader reads them, was 'input shape [-1, 3]'");
+        TorchScriptLoader.rows(3).checkMlflowSignature(mlflow);
+
+        Files.writeString(mlflow.resolve("MLmodel"), "signature:\n  inputs: '[not json'\n");
+        assertThatThrownBy(() -> TorchScriptLoader.rows(3).checkMlflowSignature(mlflow))
+                .hasMessageStartingWith("MLmodel signature inputs must be MLflow's JSON list of inputs");
+    }
+
+    @Test
     void servesATorchScriptModelMadeByPyTorch() throws Exception {
         URL model = getClass().getResource("/torchscript/tiny_mlp.pt");
         URL expected = getClass().getResource("/torchscript/tiny_mlp.json");

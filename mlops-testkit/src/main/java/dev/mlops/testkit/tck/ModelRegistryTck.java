@@ -65,6 +65,11 @@ public abstract class ModelRegistryTck {
     /** The registry under test. */
     protected ModelRegistry registry;
     private Path modelDir;
+    private String rater;
+    private String other;
+    private String busy;
+    private String never;
+    private String m;
 
     /** Creates the TCK; subclasses are run by JUnit. */
     protected ModelRegistryTck() {
@@ -82,8 +87,25 @@ public abstract class ModelRegistryTck {
     protected abstract ModelRegistry createRegistry(Path scratch, RecordingEventBus events, TestClock clock)
             throws Exception;
 
+    /**
+     * The name the kit gives one of its models. Override it to keep the kit's models apart from others
+     * in a shared registry, e.g. with a prefix per run; every listing the kit checks is then narrowed
+     * to its own models.
+     *
+     * @param model the kit's name, e.g. {@code movie-rater}
+     * @return the name to register it under; a valid model name
+     */
+    protected String name(String model) {
+        return model;
+    }
+
     @BeforeEach
     void open() throws Exception {
+        rater = name("movie-rater");
+        other = name("other");
+        busy = name("busy");
+        never = name("never");
+        m = name("m");
         events = RecordingEventBus.create();
         clock = TestClock.at(TestClock.DEFAULT_START);
         registry = createRegistry(scratch.resolve("registry-under-test"), events, clock);
@@ -97,34 +119,51 @@ public abstract class ModelRegistryTck {
         events.close();
     }
 
+    /** Every version of this test's models a query finds, over all its pages. */
+    private List<ModelVersion> all(VersionQuery query) {
+        List<ModelVersion> found = new ArrayList<>();
+        VersionPage page = registry.search(query);
+        while (true) {
+            page.versions().stream().filter(v -> ours(v.model())).forEach(found::add);
+            if (page.nextPageToken().isEmpty()) {
+                return found;
+            }
+            page = registry.search(query.pageToken(page.nextPageToken().orElseThrow()));
+        }
+    }
+
+    private boolean ours(String model) {
+        return List.of(rater, other, busy, never, m).contains(model);
+    }
+
     private ModelVersion create(String model, double rmse) {
         return registry.createVersion(v -> v.model(model).artifacts(modelDir).metric("rmse", rmse).by("ci"));
     }
 
     @Test
     void numbersVersionsFromOneWithoutGapsAndRegistersTheModel() {
-        assertThat(create("movie-rater", 0.9).version()).isEqualTo(1);
-        assertThat(create("movie-rater", 0.8).version()).isEqualTo(2);
-        assertThat(create("other", 0.8).version()).isEqualTo(1);
-        RegisteredModel model = registry.model("movie-rater").orElseThrow();
+        assertThat(create(rater, 0.9).version()).isEqualTo(1);
+        assertThat(create(rater, 0.8).version()).isEqualTo(2);
+        assertThat(create(other, 0.8).version()).isEqualTo(1);
+        RegisteredModel model = registry.model(rater).orElseThrow();
         assertThat(model.latestVersion()).isEqualTo(2);
-        assertThat(registry.models()).extracting(RegisteredModel::name)
-                .containsExactly("movie-rater", "other");
-        assertThat(registry.latestVersion("movie-rater").orElseThrow().metric("rmse")).contains(0.8);
-        assertThat(registry.versions("movie-rater")).extracting(ModelVersion::version)
+        assertThat(registry.models()).extracting(RegisteredModel::name).filteredOn(this::ours)
+                .containsExactly(rater, other);
+        assertThat(registry.latestVersion(rater).orElseThrow().metric("rmse")).contains(0.8);
+        assertThat(registry.versions(rater)).extracting(ModelVersion::version)
                 .containsExactly(1, 2);
-        assertThat(events).lastPublished(EventTypes.MODEL_VERSION_CREATED).hasSubject("other").hasData("version", 1);
+        assertThat(events).lastPublished(EventTypes.MODEL_VERSION_CREATED).hasSubject(other).hasData("version", 1);
     }
 
     @Test
     void keepsEverythingAVersionWasRegisteredWith() throws IOException {
         Signature signature = new Signature(List.of(TensorSpec.of("features", "float32", -1, 32)),
                 List.of(TensorSpec.of("rating", "float32", -1, 1)));
-        ModelVersion v = registry.createVersion(s -> s.model("movie-rater").artifacts(modelDir).format("djl")
+        ModelVersion v = registry.createVersion(s -> s.model(rater).artifacts(modelDir).format("djl")
                 .description("first").tag("team", "recs").param("epochs", "10").metric("rmse", 0.81)
                 .signature(signature).pipelineRun("train", "r1", "fit").trackingRun("t-1").data("ratings", DATA)
                 .feature("user_stats:3").codeVersion("abc123").by("ana"));
-        ModelVersion read = registry.version("movie-rater", v.version());
+        ModelVersion read = registry.version(rater, v.version());
         assertThat(read).isEqualTo(v);
         assertThat(read.format()).isEqualTo("djl");
         assertThat(read.tags()).containsEntry("team", "recs");
@@ -139,29 +178,29 @@ public abstract class ModelRegistryTck {
         Path out = scratch.resolve("download");
         registry.downloadArtifacts(read, out);
         assertThat(out.resolve("serving.properties")).hasContent("engine=PyTorch\n");
-        assertThat(registry.versionsTrainedOn(DATA)).containsExactly(read);
-        assertThat(registry.versionsTrainedOn("b".repeat(64))).isEmpty();
+        assertThat(registry.versionsTrainedOn(DATA)).filteredOn(found -> ours(found.model())).containsExactly(read);
+        assertThat(registry.versionsTrainedOn("b".repeat(64))).filteredOn(found -> ours(found.model())).isEmpty();
     }
 
     @Test
     void aliasesPointAtVersionsAndEveryMoveIsRecorded() {
-        create("movie-rater", 0.9);
-        create("movie-rater", 0.8);
-        registry.setAlias("movie-rater", "champion", 1, "ana");
+        create(rater, 0.9);
+        create(rater, 0.8);
+        registry.setAlias(rater, "champion", 1, "ana");
         clock.advance(Duration.ofHours(1));
-        ModelVersion moved = registry.setAlias("movie-rater", "champion", 2, "bob");
-        registry.setAlias("movie-rater", "challenger", 1, "bob");
+        ModelVersion moved = registry.setAlias(rater, "champion", 2, "bob");
+        registry.setAlias(rater, "challenger", 1, "bob");
 
         assertThat(moved.aliases()).containsExactly("champion");
-        assertThat(registry.versionByAlias("movie-rater", "champion").orElseThrow().version()).isEqualTo(2);
-        assertThat(registry.version("movie-rater", 1).aliases()).containsExactly("challenger");
-        assertThat(registry.model("movie-rater").orElseThrow().aliases())
+        assertThat(registry.versionByAlias(rater, "champion").orElseThrow().version()).isEqualTo(2);
+        assertThat(registry.version(rater, 1).aliases()).containsExactly("challenger");
+        assertThat(registry.model(rater).orElseThrow().aliases())
                 .isEqualTo(Map.of("champion", 2, "challenger", 1));
         assertThat(events).lastPublished(EventTypes.MODEL_ALIAS_CHANGED).hasData("alias", "challenger").hasData("version", 1);
 
-        registry.deleteAlias("movie-rater", "challenger", "ana");
-        assertThat(registry.versionByAlias("movie-rater", "challenger")).isEmpty();
-        List<RegistryChange> history = registry.history("movie-rater");
+        registry.deleteAlias(rater, "challenger", "ana");
+        assertThat(registry.versionByAlias(rater, "challenger")).isEmpty();
+        List<RegistryChange> history = registry.history(rater);
         assertThat(history).extracting(RegistryChange::kind).containsExactly(
                 RegistryChange.Kind.VERSION_CREATED, RegistryChange.Kind.VERSION_CREATED, RegistryChange.Kind.ALIAS_SET,
                 RegistryChange.Kind.ALIAS_SET, RegistryChange.Kind.ALIAS_SET, RegistryChange.Kind.ALIAS_DELETED);
@@ -175,22 +214,22 @@ public abstract class ModelRegistryTck {
 
     @Test
     void stagesMoveWithAnAuditTrail() {
-        create("movie-rater", 0.9);
-        ModelVersion staged = registry.transitionStage("movie-rater", 1, Stage.STAGING, "ana");
+        create(rater, 0.9);
+        ModelVersion staged = registry.transitionStage(rater, 1, Stage.STAGING, "ana");
         assertThat(staged.stage()).isEqualTo(Stage.STAGING);
-        registry.transitionStage("movie-rater", 1, Stage.PRODUCTION, "bob");
-        assertThat(registry.version("movie-rater", 1).stage()).isEqualTo(Stage.PRODUCTION);
+        registry.transitionStage(rater, 1, Stage.PRODUCTION, "bob");
+        assertThat(registry.version(rater, 1).stage()).isEqualTo(Stage.PRODUCTION);
         assertThat(events).lastPublished(EventTypes.MODEL_STAGE_CHANGED).hasData("from", "STAGING").hasData("to", "PRODUCTION");
-        assertThat(registry.history("movie-rater")).filteredOn(c -> c.kind() == RegistryChange.Kind.STAGE_CHANGED)
+        assertThat(registry.history(rater)).filteredOn(c -> c.kind() == RegistryChange.Kind.STAGE_CHANGED)
                 .hasSize(2);
     }
 
     @Test
     void registeringAModelTwiceIsANoOpAndChangesUpdateIt() {
-        RegisteredModel first = registry.registerModel("movie-rater", "rates movies", Map.of("team", "recs"));
-        RegisteredModel again = registry.registerModel("movie-rater", "rates movies", Map.of("team", "recs"));
+        RegisteredModel first = registry.registerModel(rater, "rates movies", Map.of("team", "recs"));
+        RegisteredModel again = registry.registerModel(rater, "rates movies", Map.of("team", "recs"));
         assertThat(again).isEqualTo(first);
-        RegisteredModel changed = registry.registerModel("movie-rater", "rates films", Map.of("team", "recs"));
+        RegisteredModel changed = registry.registerModel(rater, "rates films", Map.of("team", "recs"));
         assertThat(changed.description()).isEqualTo("rates films");
         assertThat(changed.createdAt()).isEqualTo(first.createdAt());
     }
@@ -201,7 +240,7 @@ public abstract class ModelRegistryTck {
         try {
             List<Future<Integer>> futures = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                futures.add(pool.submit(() -> create("busy", 0.5).version()));
+                futures.add(pool.submit(() -> create(busy, 0.5).version()));
             }
             List<Integer> numbers = new ArrayList<>();
             for (Future<Integer> f : futures) {
@@ -217,12 +256,12 @@ public abstract class ModelRegistryTck {
     @Test
     void searchesWithFiltersOrderAndPages() {
         for (double rmse : new double[] {0.95, 0.85, 0.75, 0.80}) {
-            registry.createVersion(v -> v.model("movie-rater").artifacts(modelDir).metric("rmse", rmse).tag("team", "recs"));
+            registry.createVersion(v -> v.model(rater).artifacts(modelDir).metric("rmse", rmse).tag("team", "recs"));
         }
-        registry.createVersion(v -> v.model("other").artifacts(modelDir).metric("rmse", 0.5).tag("team", "ads"));
-        registry.setAlias("movie-rater", "champion", 2, "ana");
+        registry.createVersion(v -> v.model(other).artifacts(modelDir).metric("rmse", 0.5).tag("team", "ads"));
+        registry.setAlias(rater, "champion", 2, "ana");
 
-        VersionQuery good = VersionQuery.filter("name = 'movie-rater' and metrics.rmse < 0.9").orderBy("metrics.rmse asc");
+        VersionQuery good = VersionQuery.filter("name = '" + rater + "' and metrics.rmse < 0.9").orderBy("metrics.rmse asc");
         assertThat(registry.search(good).versions()).extracting(ModelVersion::version)
                 .containsExactly(3, 4, 2);
         VersionPage first = registry.search(good.limit(2));
@@ -230,42 +269,41 @@ public abstract class ModelRegistryTck {
         VersionPage second = registry.search(good.limit(2).pageToken(first.nextPageToken().orElseThrow()));
         assertThat(second.versions()).extracting(ModelVersion::version).containsExactly(2);
         assertThat(second.nextPageToken()).isEmpty();
-        assertThat(registry.search(VersionQuery.filter("tags.team = 'ads'")).versions())
-                .extracting(ModelVersion::model).containsExactly("other");
-        assertThat(registry.search(VersionQuery.filter("alias = 'champion'")).versions())
+        assertThat(all(VersionQuery.filter("tags.team = 'ads'"))).extracting(ModelVersion::model).containsExactly(other);
+        assertThat(all(VersionQuery.filter("alias = 'champion'")))
                 .extracting(ModelVersion::version).containsExactly(2);
-        assertThat(registry.search(VersionQuery.all()).versions()).hasSize(5);
-        assertThat(registry.search(VersionQuery.filter("metrics.missing > 1")).versions()).isEmpty();
+        assertThat(all(VersionQuery.all())).hasSize(5);
+        assertThat(all(VersionQuery.filter("metrics.missing > 1"))).isEmpty();
     }
 
     @Test
     void promotesOnlyWhenEveryGatePasses() {
         PromotionPolicy policy = PromotionPolicy.builder().metricAtMost("rmse", 0.9)
                 .beatChampion("rmse", PromotionPolicy.Goal.MINIMIZE, 0.02).requireApprovals(1).build();
-        create("movie-rater", 0.85);
-        create("movie-rater", 0.84);
-        create("movie-rater", 0.70);
+        create(rater, 0.85);
+        create(rater, 0.84);
+        create(rater, 0.70);
 
-        PromotionDecision unapproved = registry.promote("movie-rater", 1, "champion", policy, "ci");
+        PromotionDecision unapproved = registry.promote(rater, 1, "champion", policy, "ci");
         assertThat(unapproved.promoted()).isFalse();
         assertThat(unapproved.reasons()).containsExactly("1 approval: 0 distinct approvers");
-        assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
+        assertThat(registry.versionByAlias(rater, "champion")).isEmpty();
         assertThat(events).lastPublished(EventTypes.MODEL_PROMOTION_REJECTED).hasData("version", 1);
 
-        registry.approve("movie-rater", 1, "ana", "offline eval looks good");
-        assertThat(registry.promote("movie-rater", 1, "champion", policy, "ci").promoted()).isTrue();
-        assertThat(registry.approvals("movie-rater", 1)).singleElement()
+        registry.approve(rater, 1, "ana", "offline eval looks good");
+        assertThat(registry.promote(rater, 1, "champion", policy, "ci").promoted()).isTrue();
+        assertThat(registry.approvals(rater, 1)).singleElement()
                 .satisfies(a -> assertThat(a.approver()).isEqualTo("ana"));
 
-        registry.approve("movie-rater", 2, "ana", "ok");
-        PromotionDecision tooSmall = registry.promote("movie-rater", 2, "champion", policy, "ci");
+        registry.approve(rater, 2, "ana", "ok");
+        PromotionDecision tooSmall = registry.promote(rater, 2, "champion", policy, "ci");
         assertThat(tooSmall.promoted()).isFalse();
         assertThat(tooSmall.reasons()).singleElement().asString()
                 .startsWith("rmse beats the champion by 0.02: candidate 0.84 vs champion (version 1) 0.85");
 
-        registry.approve("movie-rater", 3, "bob", "big win");
-        assertThat(registry.promote("movie-rater", 3, "champion", policy, "ci").promoted()).isTrue();
-        assertThat(registry.versionByAlias("movie-rater", "champion").orElseThrow().version()).isEqualTo(3);
+        registry.approve(rater, 3, "bob", "big win");
+        assertThat(registry.promote(rater, 3, "champion", policy, "ci").promoted()).isTrue();
+        assertThat(registry.versionByAlias(rater, "champion").orElseThrow().version()).isEqualTo(3);
     }
 
     @Test
@@ -284,10 +322,10 @@ public abstract class ModelRegistryTck {
     void rejectsVersionsWithoutModelOrArtifacts() {
         assertThatThrownBy(() -> registry.createVersion(v -> v.artifacts(modelDir))).isInstanceOf(ValidationException.class)
                 .hasMessage("version.model must be set, was null");
-        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m"))).hasMessage("version.artifacts must be set, was null");
-        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(scratch.resolve("nope"))))
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model(m))).hasMessage("version.artifacts must be set, was null");
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model(m).artifacts(scratch.resolve("nope"))))
                 .hasMessageStartingWith("version.artifacts must be an existing file or directory");
-        assertThat(registry.model("m")).isEmpty();
+        assertThat(registry.model(m)).isEmpty();
     }
 
     @Test
@@ -301,24 +339,24 @@ public abstract class ModelRegistryTck {
 
     @Test
     void rejectsBadMetricsAndLineage() {
-        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(modelDir).metric("rmse", Double.NaN)))
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model(m).artifacts(modelDir).metric("rmse", Double.NaN)))
                 .hasMessage("version.metric rmse must be a finite number, was 'NaN'");
-        assertThatThrownBy(() -> registry.createVersion(v -> v.model("m").artifacts(modelDir).data("ratings", "xyz")))
+        assertThatThrownBy(() -> registry.createVersion(v -> v.model(m).artifacts(modelDir).data("ratings", "xyz")))
                 .hasMessage("version.data ratings must be a SHA-256 fingerprint (64 lowercase hex digits), was 'xyz'");
     }
 
     @Test
     void reportsMissingVersionsAndAliases() {
-        create("movie-rater", 0.9);
-        assertThatThrownBy(() -> registry.version("movie-rater", 7)).isInstanceOf(NotFoundException.class)
-                .hasMessage("model version 'movie-rater/7' not found; model 'movie-rater' has versions 1..1");
-        assertThatThrownBy(() -> registry.setAlias("movie-rater", "champion", 7, "ana")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> registry.deleteAlias("movie-rater", "champion", "ana")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> registry.version("movie-rater", 0)).isInstanceOf(ValidationException.class);
-        assertThat(registry.versionByAlias("movie-rater", "champion")).isEmpty();
-        assertThat(registry.latestVersion("never")).isEmpty();
-        assertThatThrownBy(() -> registry.version("never", 1)).isInstanceOf(NotFoundException.class)
-                .hasMessage("model version 'never/1' not found; model 'never' has no versions");
-        assertThatThrownBy(() -> registry.versionByAlias("movie-rater", null)).isInstanceOf(ValidationException.class);
+        create(rater, 0.9);
+        assertThatThrownBy(() -> registry.version(rater, 7)).isInstanceOf(NotFoundException.class)
+                .hasMessage("model version '" + rater + "/7' not found; model '" + rater + "' has versions 1..1");
+        assertThatThrownBy(() -> registry.setAlias(rater, "champion", 7, "ana")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> registry.deleteAlias(rater, "champion", "ana")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> registry.version(rater, 0)).isInstanceOf(ValidationException.class);
+        assertThat(registry.versionByAlias(rater, "champion")).isEmpty();
+        assertThat(registry.latestVersion(never)).isEmpty();
+        assertThatThrownBy(() -> registry.version(never, 1)).isInstanceOf(NotFoundException.class)
+                .hasMessage("model version '" + never + "/1' not found; model '" + never + "' has no versions");
+        assertThatThrownBy(() -> registry.versionByAlias(rater, null)).isInstanceOf(ValidationException.class);
     }
 }
